@@ -1,0 +1,121 @@
+"""Assembles `dist/` from the build steps' outputs, atomically and only when an input changed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import time
+from pathlib import Path
+
+from .compress import compressed, wants_compression
+from .hashing import tree_digest
+from .headers import CSP, headers_file, site_headers
+from .outputs import STAGES, Output
+from .paths import BUILD, DIST, NODE_MODULES, ROOT
+from .runtime import ORT_FILES, PYODIDE_FILES, runtime_outputs
+from .shell import ensure_node_modules
+from .web_assets import render_index, render_service_worker, web_outputs
+from .wheels import package_outputs
+
+STAMP = ".build-stamp"
+MANIFEST = "precache-manifest.json"
+
+
+def input_digest() -> str:
+    """Everything the site is made from; equal digests mean an identical site."""
+    ensure_node_modules()
+    files = [p for d in ("app", "web", "wasm_build") for p in (ROOT / d).rglob("*") if p.is_file()]
+    files = [p for p in files if "__pycache__" not in p.parts]
+    files += [ROOT / "pyproject.toml", ROOT / "package-lock.json"]
+    files += [NODE_MODULES / "pyodide" / n for n in PYODIDE_FILES]
+    files += [NODE_MODULES / "onnxruntime-web" / "dist" / n for n in ORT_FILES]
+    return tree_digest(files, ROOT)
+
+
+def _stages(outputs: list[Output]) -> list[dict]:
+    stages = []
+    for name in STAGES:
+        files = [{"url": o.path, "size": o.size} for o in outputs if o.stage == name]
+        if files:
+            stages.append({"name": name, "files": files})
+    return stages
+
+
+def collect() -> list[Output]:
+    """Every file of the site, in memory or by source path."""
+    runtime, runtime_config = runtime_outputs()
+    packages, package_config = package_outputs()
+    web, names = web_outputs()
+    outputs = runtime + packages + web
+    digest = hashlib.sha256()
+    for o in sorted(outputs, key=lambda o: o.path):
+        digest.update(o.path.encode() + b"\0" + hashlib.sha256(o.read()).digest())
+    version = digest.hexdigest()[:16]
+    boot_config = {
+        "version": version,
+        "worker": names["worker.js"],
+        "pyodide": {**runtime_config["pyodide"], **package_config},
+        "ort": runtime_config["ort"],
+        "stages": _stages(outputs),
+    }
+    outputs.append(Output("index.html", data=render_index(names, CSP, boot_config)))
+    sw_manifest = {
+        "precache": ["./", *sorted(o.path for o in outputs if not o.lazy and o.path != "index.html")],
+        "lazy": sorted(o.path for o in outputs if o.lazy),
+        "headers": site_headers(),
+    }
+    outputs.append(Output("sw.js", data=render_service_worker(version, sw_manifest)))
+    # Read by static hosts, never by the page, so the service worker does not cache it.
+    outputs.append(Output("_headers", data=headers_file().encode()))
+    return outputs
+
+
+def _write(outputs: list[Output], target: Path) -> None:
+    entries = []
+    for o in outputs:
+        data = o.read()
+        path = target / o.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        entry = {"url": o.path, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+        entries.append(entry | ({"lazy": True} if o.lazy else {}))
+        if wants_compression(o.path):
+            for suffix, packed in compressed(data).items():
+                (target / (o.path + suffix)).write_bytes(packed)
+                entries.append(
+                    {
+                        "url": o.path + suffix,
+                        "sha256": hashlib.sha256(packed).hexdigest(),
+                        "size": len(packed),
+                        "variant_of": o.path,
+                    }
+                )
+    manifest = {"files": sorted(entries, key=lambda e: e["url"])}
+    (target / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
+
+
+def build(*, force: bool = False, log=print) -> bool:
+    """Build `dist/`; return False when it was already up to date (nothing is touched then)."""
+    started = time.monotonic()
+    digest = input_digest()
+    stamp = DIST / STAMP
+    if not force and stamp.exists() and stamp.read_text().strip() == digest:
+        log(f"dist/ is up to date ({digest[:12]})")
+        return False
+    outputs = collect()
+    staging = BUILD / "dist.new"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    _write(outputs, staging)
+    (staging / STAMP).write_text(digest + "\n")
+    # Swap in one rename so a server never sees half a site.
+    old = BUILD / "dist.old"
+    shutil.rmtree(old, ignore_errors=True)
+    if DIST.exists():
+        DIST.rename(old)
+    staging.rename(DIST)
+    shutil.rmtree(old, ignore_errors=True)
+    total = sum(p.stat().st_size for p in DIST.rglob("*") if p.is_file())
+    log(f"built dist/: {len(outputs)} files, {total / 1e6:.1f} MB in {time.monotonic() - started:.1f}s")
+    return True

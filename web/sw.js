@@ -1,0 +1,106 @@
+// Service worker: serves the app shell and runtime from cache so the assistant boots offline.
+// The build replaces the two placeholders below with this version's file lists.
+/* global self, caches, clients */
+"use strict";
+
+const VERSION = "__VERSION__";
+/** @type {{precache: string[], lazy: string[], headers: Record<string, string>}} */
+const MANIFEST = /** @type {any} */ ("__MANIFEST__");
+
+const SHELL = `shell-${VERSION}`;
+// Hash-named files never change, so one cache serves every version that lists them.
+const ASSETS = "assets";
+const scope = new URL(self.registration.scope);
+const abs = (/** @type {string} */ path) => new URL(path, scope).href;
+const SHELL_URLS = new Set([abs("./"), abs("index.html"), abs("manifest.webmanifest")]);
+const KNOWN = new Set([...MANIFEST.precache, ...MANIFEST.lazy].map(abs));
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const shell = await caches.open(SHELL);
+    await shell.addAll([abs("./"), abs("manifest.webmanifest")]);
+    const assets = await caches.open(ASSETS);
+    for (const url of MANIFEST.precache.map(abs)) {
+      if (SHELL_URLS.has(url) || (await assets.match(url))) continue;
+      const response = await fetch(url, { cache: "no-cache" });
+      if (!response.ok) throw new Error(`precache ${url}: HTTP ${response.status}`);
+      await assets.put(url, response);
+    }
+  })());
+  // No skipWaiting here: a new version waits until no open page could be running the old one.
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    for (const name of await caches.keys()) {
+      if (name.startsWith("shell-") && name !== SHELL) await caches.delete(name);
+    }
+    const assets = await caches.open(ASSETS);
+    for (const request of await assets.keys()) {
+      if (!KNOWN.has(request.url)) await assets.delete(request);
+    }
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data?.type !== "activate-if-alone") return;
+  event.waitUntil((async () => {
+    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+    const alone = windows.length <= 1;
+    if (alone) await self.skipWaiting();
+    event.ports[0]?.postMessage({ activated: alone });
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== scope.origin) return;
+  if (request.mode === "navigate") {
+    event.respondWith(navigation(request));
+  } else if (KNOWN.has(url.href) || SHELL_URLS.has(url.href)) {
+    event.respondWith(asset(request, url.href));
+  }
+});
+
+/** @param {Request} request */
+async function navigation(request) {
+  const cached = await caches.match(abs("./"), { cacheName: SHELL });
+  const response = cached ?? (await fetch(request));
+  return withIsolationHeaders(response);
+}
+
+/**
+ * Cache first; on a miss, fetch and keep a copy (this is how the lazy model gets cached, while
+ * the worker counts its bytes for the progress bar).
+ * @param {Request} request
+ * @param {string} href
+ */
+async function asset(request, href) {
+  const cacheName = SHELL_URLS.has(href) ? SHELL : ASSETS;
+  const cached = await caches.match(href, { cacheName });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.status === 200) {
+    const cache = await caches.open(cacheName);
+    await cache.put(href, response.clone());
+  }
+  return response;
+}
+
+/**
+ * Fallback for static hosts that cannot set headers: the page still gets cross-origin
+ * isolation (threads) and its CSP once the service worker controls it. Headers the host did
+ * send are kept as they are.
+ * @param {Response} response
+ */
+function withIsolationHeaders(response) {
+  const headers = new Headers(response.headers);
+  let changed = false;
+  for (const [name, value] of Object.entries(MANIFEST.headers)) {
+    if (!headers.has(name)) { headers.set(name, value); changed = true; }
+  }
+  if (!changed) return response;
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
