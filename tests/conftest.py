@@ -18,5 +18,17 @@ def shared_file(relative: str) -> Path:
     """
     path = SHARED_DATA / relative
     if not path.exists():
-        pytest.skip(f"shared test data missing: {path} (set SHARED_DATA_DIR to the shared/data folder)")
+        pytest.skip(
+            f"shared test data missing: {path} (set SHARED_DATA_DIR to the shared/data folder)"
+        )
     return path
+
+
+@pytest.fixture(scope="session")
+def built_site() -> Path:
+    """`dist/`, built once per test run (a no-op when its inputs are unchanged)."""
+    from wasm_build.paths import DIST
+    from wasm_build.site import build
+
+    build()
+    return DIST

@@ -1,4 +1,4 @@
-"""`python -m wasm_build` builds dist/; `serve` previews it; `import` turns content into documents."""
+"""`python -m wasm_build` builds dist/; `serve` previews it; `import` makes content documents."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--build", action="store_true", help="build dist/ first")
     serve.add_argument(
-        "--no-isolation", action="store_true",
+        "--no-isolation",
+        action="store_true",
         help="omit COOP/COEP, to preview hosts without cross-origin isolation (single thread)",
     )
     sub.add_parser("import", help="import content: see `python -m wasm_build import --help`")

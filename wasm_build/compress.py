@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+
 from .paths import CACHE
 
 try:
@@ -12,7 +13,18 @@ try:
 except ImportError:  # brotli is optional: hosts fall back to gzip
     brotli = None
 
-COMPRESSIBLE = (".js", ".mjs", ".css", ".html", ".json", ".webmanifest", ".wasm", ".svg", ".ndjson", ".txt")
+COMPRESSIBLE = (
+    ".js",
+    ".mjs",
+    ".css",
+    ".html",
+    ".json",
+    ".webmanifest",
+    ".wasm",
+    ".svg",
+    ".ndjson",
+    ".txt",
+)
 MIN_SIZE = 1024
 
 

@@ -35,5 +35,12 @@ def headers_file() -> str:
     """`_headers` for static hosts that read one (Netlify, Cloudflare Pages)."""
     lines = ["/*"] + [f"  {k}: {v}" for k, v in site_headers().items()]
     lines += ["", "/assets/*", "  Cache-Control: public, max-age=31536000, immutable"]
-    lines += ["", "/sw.js", "  Cache-Control: no-cache", "", "/index.html", "  Cache-Control: no-cache"]
+    lines += [
+        "",
+        "/sw.js",
+        "  Cache-Control: no-cache",
+        "",
+        "/index.html",
+        "  Cache-Control: no-cache",
+    ]
     return "\n".join(lines) + "\n"

@@ -32,9 +32,11 @@ def icon(size: int) -> bytes:
         row = bytearray()
         for x in range(size):
             inside = ((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 <= 1
-            tail = size * 0.36 <= x <= size * 0.46 and cy + ry * 0.6 <= y <= size * 0.78 and (
-                x - size * 0.36
-            ) >= (y - (cy + ry * 0.6)) * 0.55
+            tail = (
+                size * 0.36 <= x <= size * 0.46
+                and cy + ry * 0.6 <= y <= size * 0.78
+                and (x - size * 0.36) >= (y - (cy + ry * 0.6)) * 0.55
+            )
             dot = any(
                 ((x - dx) ** 2 + (y - cy) ** 2) <= (size * 0.035) ** 2
                 for dx in (size * 0.38, size * 0.5, size * 0.62)

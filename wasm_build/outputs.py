@@ -1,4 +1,4 @@
-"""The unit every build step produces: one file of the site, with what the page needs to know of it."""
+"""The unit every build step produces: one file of the site, and what the page must know of it."""
 
 from __future__ import annotations
 

@@ -35,7 +35,9 @@ def runtime_outputs() -> tuple[list[Output], dict]:
         Output(py_prefix + name, source=pyodide_dir / name, stage=stage)
         for name, stage in PYODIDE_FILES.items()
     ]
-    outputs += [Output(ort_prefix + name, source=ort_dir / name, stage="model") for name in ORT_FILES]
+    outputs += [
+        Output(ort_prefix + name, source=ort_dir / name, stage="model") for name in ORT_FILES
+    ]
     config = {
         "pyodide": {"indexURL": py_prefix, "module": py_prefix + "pyodide.mjs"},
         "ort": {"module": ort_prefix + "ort.wasm.min.mjs", "wasmPaths": ort_prefix},

@@ -64,7 +64,9 @@ class Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Encoding", encoding)
         self.send_header("Vary", "Accept-Encoding")
         immutable = rel.startswith("assets/")
-        self.send_header("Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache")
+        self.send_header(
+            "Cache-Control", "public, max-age=31536000, immutable" if immutable else "no-cache"
+        )
         for name, value in site_headers(isolation=self.isolation).items():
             self.send_header(name, value)
         self.end_headers()
@@ -78,7 +80,9 @@ class Handler(SimpleHTTPRequestHandler):
                     return
 
     def _negotiate(self, path: Path) -> tuple[Path, str | None]:
-        accepted = {p.split(";")[0].strip() for p in self.headers.get("Accept-Encoding", "").split(",")}
+        accepted = {
+            p.split(";")[0].strip() for p in self.headers.get("Accept-Encoding", "").split(",")
+        }
         for encoding, suffix in (("br", ".br"), ("gzip", ".gz")):
             candidate = path.with_name(path.name + suffix)
             if encoding in accepted and candidate.is_file():
@@ -87,8 +91,14 @@ class Handler(SimpleHTTPRequestHandler):
 
     @staticmethod
     def _type(path: Path) -> str:
-        kind = TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return kind + "; charset=utf-8" if kind.startswith("text/") or kind.endswith("json") else kind
+        kind = (
+            TYPES.get(path.suffix)
+            or mimetypes.guess_type(path.name)[0]
+            or "application/octet-stream"
+        )
+        return (
+            kind + "; charset=utf-8" if kind.startswith("text/") or kind.endswith("json") else kind
+        )
 
 
 class Server(ThreadingHTTPServer):
@@ -96,7 +106,9 @@ class Server(ThreadingHTTPServer):
     verbose = False
 
 
-def make_server(port: int = 8000, *, root: Path = DIST, isolation: bool = True, verbose: bool = False) -> Server:
+def make_server(
+    port: int = 8000, *, root: Path = DIST, isolation: bool = True, verbose: bool = False
+) -> Server:
     """Bind on 127.0.0.1 only: a preview server is not for the network."""
     handler = type("SiteHandler", (Handler,), {"root": root, "isolation": isolation})
     server = Server(("127.0.0.1", port), partial(handler))

@@ -61,7 +61,10 @@ def collect() -> list[Output]:
     }
     outputs.append(Output("index.html", data=render_index(names, CSP, boot_config)))
     sw_manifest = {
-        "precache": ["./", *sorted(o.path for o in outputs if not o.lazy and o.path != "index.html")],
+        "precache": [
+            "./",
+            *sorted(o.path for o in outputs if not o.lazy and o.path != "index.html"),
+        ],
         "lazy": sorted(o.path for o in outputs if o.lazy),
         "headers": site_headers(),
     }
@@ -117,5 +120,6 @@ def build(*, force: bool = False, log=print) -> bool:
     staging.rename(DIST)
     shutil.rmtree(old, ignore_errors=True)
     total = sum(p.stat().st_size for p in DIST.rglob("*") if p.is_file())
-    log(f"built dist/: {len(outputs)} files, {total / 1e6:.1f} MB in {time.monotonic() - started:.1f}s")
+    elapsed = time.monotonic() - started
+    log(f"built dist/: {len(outputs)} files, {total / 1e6:.1f} MB in {elapsed:.1f}s")
     return True

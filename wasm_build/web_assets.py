@@ -42,7 +42,9 @@ def _modules() -> dict[str, Output]:
         for dep in sorted(deps[name]):
             visit(dep, (*trail, name))
         text = IMPORT.sub(
-            lambda m: f"{m.group(1)}{m.group(2)}./{renamed[m.group(3)].removeprefix('assets/')}{m.group(2)}",
+            lambda m: (
+                f"{m.group(1)}{m.group(2)}./{renamed[m.group(3)].removeprefix('assets/')}{m.group(2)}"
+            ),
             sources[name],
         )
         data = text.encode()
@@ -55,7 +57,7 @@ def _modules() -> dict[str, Output]:
 
 
 def web_outputs() -> tuple[list[Output], dict[str, str]]:
-    """Hashed modules, stylesheet, icons and the web manifest; returns the names index.html needs."""
+    """Hashed modules, stylesheet, icons and web manifest, plus the names index.html needs."""
     modules = _modules()
     css = (WEB / "styles.css").read_bytes()
     names = {name: out.path for name, out in modules.items() if name in ENTRY_SCRIPTS}
@@ -68,7 +70,9 @@ def web_outputs() -> tuple[list[Output], dict[str, str]]:
         stem = entry["src"].removesuffix(".png")
         names[entry["src"]] = entry["src"] = _hashed(stem, png, ".png")
         outputs.append(Output(entry["src"], data=png))
-    outputs.append(Output("manifest.webmanifest", data=(json.dumps(manifest, indent=2) + "\n").encode()))
+    outputs.append(
+        Output("manifest.webmanifest", data=(json.dumps(manifest, indent=2) + "\n").encode())
+    )
     return outputs, names
 
 

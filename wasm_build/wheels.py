@@ -24,9 +24,9 @@ APP_DIST = "offline-assistant"
 
 
 def app_sources() -> list[Path]:
-    return [p for p in (ROOT / "app").rglob("*") if p.is_file() and "__pycache__" not in p.parts] + [
-        ROOT / "pyproject.toml"
-    ]
+    return [
+        p for p in (ROOT / "app").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ] + [ROOT / "pyproject.toml"]
 
 
 def build_app_wheel() -> Path:
@@ -45,13 +45,21 @@ def build_app_wheel() -> Path:
 
 
 def micropip_wheel() -> Path:
-    """micropip for Python 3.14 (the default pick on 3.11 is an old release that fails to import)."""
+    """micropip for Python 3.14: pip's default pick on 3.11 is an old one that fails to import."""
     found = sorted(DOWNLOADS.glob("micropip-0.11.1-*.whl"))
     if found:
         return found[0]
     pip(
-        "download", MICROPIP, "--no-deps", "--python-version", "3.14", "--only-binary=:all:",
-        "--quiet", "-d", str(DOWNLOADS), what="micropip",
+        "download",
+        MICROPIP,
+        "--no-deps",
+        "--python-version",
+        "3.14",
+        "--only-binary=:all:",
+        "--quiet",
+        "-d",
+        str(DOWNLOADS),
+        what="micropip",
     )
     return sorted(DOWNLOADS.glob("micropip-0.11.1-*.whl"))[0]
 
@@ -92,7 +100,9 @@ def package_outputs() -> tuple[list[Output], dict]:
         outputs.append(Output("assets/" + rel, source=wheel, stage=stage))
         lock["packages"][name] = _lock_entry(name, wheel, rel)
     if not lock["packages"][APP_DIST]["imports"] == ["app"]:
-        raise BuildError(f"app wheel: expected the `app` package, found {lock['packages'][APP_DIST]}")
+        raise BuildError(
+            f"app wheel: expected the `app` package, found {lock['packages'][APP_DIST]}"
+        )
     data = (json.dumps(lock, indent=1, sort_keys=True) + "\n").encode()
     lock_path = f"assets/pyodide-lock.{short(hashlib.sha256(data).hexdigest())}.json"
     outputs.append(Output(lock_path, data=data, stage="packages"))

@@ -27,18 +27,25 @@ export async function registerServiceWorker(onUpdateReady) {
   return false;
 }
 
-/** @param {ServiceWorker} waiting */
+/**
+ * Ask the waiting version to take over if no other tab could be running the old one. The
+ * listener goes on before the question: activation can beat the answer back to this page.
+ * @param {ServiceWorker} waiting
+ * @returns {Promise<boolean>}
+ */
 function activateIfAlone(waiting) {
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (event) => {
-      if (!event.data?.activated) return resolve(false);
-      navigator.serviceWorker.addEventListener("controllerchange", () => {
-        location.reload();
-        resolve(true);
-      }, { once: true });
+    const onChange = () => { location.reload(); resolve(true); };
+    navigator.serviceWorker.addEventListener("controllerchange", onChange, { once: true });
+    const giveUp = () => {
+      navigator.serviceWorker.removeEventListener("controllerchange", onChange);
+      resolve(false);
     };
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => { if (!event.data?.activated) giveUp(); };
     waiting.postMessage({ type: "activate-if-alone" }, [channel.port2]);
+    // A service worker that never answers must not keep the page from booting.
+    setTimeout(giveUp, 5000);
   });
 }
 

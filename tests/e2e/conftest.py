@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wasm_build.paths import DIST
 from wasm_build.serve import make_server
-from wasm_build.site import build
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -34,12 +32,6 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is not installed (the test command installs it: see README)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_FLAGS}
-
-
-@pytest.fixture(scope="session")
-def built_site() -> Path:
-    build()
-    return DIST
 
 
 class SiteServer:
