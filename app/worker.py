@@ -27,6 +27,19 @@ def _ping() -> dict[str, Any]:
     }
 
 
+def _render(request_id: int, request: dict[str, Any], emit: Emit) -> None:
+    """Stream Markdown chunks through the safe renderer: restored messages take this path."""
+    from app.render import Renderer
+
+    renderer = Renderer(request.get("sources"))
+    for chunk in request.get("chunks", []):
+        ops = renderer.write(str(chunk))
+        if ops:
+            emit(_event(request_id, "ops", ops=ops))
+    emit(_event(request_id, "ops", ops=renderer.end()))
+    emit(_event(request_id, "done", result=None))
+
+
 async def handle(request_json: str, emit: Emit) -> None:
     """Run one request; every outcome, including failure, ends in exactly one done/error event."""
     try:
@@ -38,6 +51,8 @@ async def handle(request_json: str, emit: Emit) -> None:
         return
     if kind == "ping":
         emit(_event(request_id, "done", result=_ping()))
+    elif kind == "render":
+        _render(request_id, request, emit)
     elif kind == "ask":
         emit(
             _event(

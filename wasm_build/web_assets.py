@@ -24,8 +24,23 @@ def _hashed(stem: str, data: bytes, ext: str) -> str:
     return f"assets/{stem}.{short(hashlib.sha256(data).hexdigest())}{ext}"
 
 
+def _generated_modules() -> dict[str, str]:
+    """Modules made from Python sources, so page and worker share one definition."""
+    from app.render.ops import ALLOWED, FIXED_VALUES, VOID_ELEMENTS
+
+    allowed = {tag: sorted(names) for tag, names in ALLOWED.items()}
+    fixed = {f"{tag} {name}": sorted(values) for (tag, name), values in FIXED_VALUES.items()}
+    return {
+        "render_allowlist.js": "// Generated from app/render/ops.py by wasm_build.\n"
+        f"export const ALLOWED = {json.dumps(allowed, sort_keys=True)};\n"
+        f"export const FIXED = {json.dumps(fixed, sort_keys=True)};\n"
+        f"export const VOID = {json.dumps(sorted(VOID_ELEMENTS))};\n"
+    }
+
+
 def _modules() -> dict[str, Output]:
     sources = {p.name: p.read_text() for p in WEB.glob("*.js") if p.name != "sw.js"}
+    sources.update(_generated_modules())
     deps = {name: {m.group(3) for m in IMPORT.finditer(text)} for name, text in sources.items()}
     for name, needed in deps.items():
         missing = needed - sources.keys()

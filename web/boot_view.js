@@ -50,6 +50,7 @@ export class BootView {
   }
 
   ready() {
+    performance.mark("assistant-ready");
     this.bar.value = this.bar.max;
     setState("ready");
   }

@@ -5,6 +5,7 @@ import { scriptURL } from "./trusted_urls.js";
 import { BootView, setState } from "./boot_view.js";
 import { registerServiceWorker, requestPersistence } from "./service_worker_client.js";
 import { appendMessage } from "./chat_view.js";
+import { OpApplier } from "./dom_ops.js";
 
 /** @type {import("./protocol.js").BootConfig} */
 const config = JSON.parse(/** @type {HTMLElement} */ (document.getElementById("boot-config")).textContent ?? "{}");
@@ -100,8 +101,28 @@ function showUpdateNote(/** @type {string} */ text) {
 
 document.getElementById("retry")?.addEventListener("click", () => void startWorker());
 
-// Exposed for tests and for the chat view: a typed request function, not a string evaluator.
-Object.assign(window, { assistant: { send, ping: () => send({ type: "ping" }) } });
+/**
+ * Render Markdown through the worker's safe renderer into a new assistant message.
+ * @param {string[]} chunks
+ */
+async function renderMessage(chunks) {
+  const item = appendMessage(log, "assistant", "", "streaming");
+  const body = /** @type {HTMLElement} */ (item.querySelector("p"));
+  const content = document.createElement("div");
+  content.className = "content";
+  body.replaceWith(content);
+  const applier = new OpApplier(content);
+  await send({ type: "render", chunks }, (event) => {
+    if (event.type === "ops") applier.apply(event.ops);
+  });
+  item.dataset.state = "done";
+  return item;
+}
+
+// Exposed for tests and the chat view: typed request functions, never a string evaluator.
+Object.assign(window, {
+  assistant: { send, ping: () => send({ type: "ping" }), render: renderMessage },
+});
 
 const reloading = await registerServiceWorker(showUpdateNote).catch((err) => {
   console.warn("service worker unavailable:", err);

@@ -39,17 +39,13 @@ export function trackFetches(stages, resolve, report) {
     const file = byURL.get(url);
     if (!file || !response.ok || !response.body) return response;
     const t = /** @type {{loaded: number}} */ (totals.get(file.stage));
-    const counter = new TransformStream({
-      transform(chunk, controller) {
-        t.loaded += chunk.byteLength;
-        emit(file.stage, false);
-        controller.enqueue(chunk);
-      },
-      flush() { emit(file.stage, true); },
-    });
-    return new Response(response.body.pipeThrough(counter), {
-      status: response.status, statusText: response.statusText, headers: response.headers,
-    });
+    // Count bytes on a clone and hand back the original: a rebuilt Response would lose its URL,
+    // and with it the browser's compiled-code cache for the 10 MB of Pyodide wasm.
+    void countBytes(response.clone(), (n) => {
+      t.loaded += n;
+      emit(file.stage, false);
+    }).then(() => emit(file.stage, true));
+    return response;
   };
 
   return {
@@ -61,4 +57,21 @@ export function trackFetches(stages, resolve, report) {
     /** @param {string} name */
     start(name) { emit(name, true); },
   };
+}
+
+/**
+ * @param {Response} response
+ * @param {(bytes: number) => void} onChunk
+ */
+async function countBytes(response, onChunk) {
+  const reader = /** @type {ReadableStream<Uint8Array>} */ (response.body).getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      onChunk(value.byteLength);
+    }
+  } catch {
+    // The consumer's own read reports the failure; progress simply stops here.
+  }
 }

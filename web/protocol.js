@@ -10,13 +10,15 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  * @typedef {{id: number, type: "ping"}} PingRequest
  * @typedef {{id: number, type: "ask", text: string}} AskRequest
  * @typedef {{id: number, type: "stop", target: number}} StopRequest
- * @typedef {InitRequest | PingRequest | AskRequest | StopRequest} Request
+ * @typedef {{id: number, type: "render", chunks: string[], sources?: Record<string, {url: string, title?: string}>}} RenderRequest
+ * @typedef {InitRequest | PingRequest | AskRequest | StopRequest | RenderRequest} Request
  *
  * @typedef {{id: number, type: "progress", stage: string, loaded: number, total: number}} ProgressEvent
  * @typedef {{id: number, type: "token", text: string}} TokenEvent
+ * @typedef {{id: number, type: "ops", ops: unknown[][]}} OpsEvent  DOM operations, app/render/ops.py
  * @typedef {{id: number, type: "done", result: unknown}} DoneEvent
  * @typedef {{id: number, type: "error", message: string, stage?: string}} ErrorEvent
- * @typedef {ProgressEvent | TokenEvent | DoneEvent | ErrorEvent} WorkerEvent
+ * @typedef {ProgressEvent | TokenEvent | OpsEvent | DoneEvent | ErrorEvent} WorkerEvent
  *
  * @typedef {{url: string, size: number}} StageFile
  * @typedef {{name: string, files: StageFile[]}} Stage
@@ -30,7 +32,7 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  * }} BootConfig
  */
 
-const EVENT_TYPES = new Set(["progress", "token", "done", "error"]);
+const EVENT_TYPES = new Set(["progress", "token", "ops", "done", "error"]);
 
 /**
  * Check an event's shape before the page acts on it: a malformed event is a bug in the worker,
@@ -47,5 +49,6 @@ export function parseEvent(data) {
   if (event.type === "progress" && (typeof event.loaded !== "number" || typeof event.total !== "number")) {
     throw new TypeError("progress event without byte counts");
   }
+  if (event.type === "ops" && !Array.isArray(event.ops)) throw new TypeError("ops event without a list");
   return /** @type {WorkerEvent} */ (event);
 }

@@ -81,7 +81,7 @@ LINK_REL = "noopener noreferrer"
 LINK_TARGET = "_blank"
 
 _LANGUAGE_CLASS = re.compile(r"language-[A-Za-z0-9_+#.\-]{1,40}")
-_FIXED_VALUES: dict[tuple[str, str], frozenset[str]] = {
+FIXED_VALUES: dict[tuple[str, str], frozenset[str]] = {
     ("a", "rel"): frozenset({LINK_REL}),
     ("a", "target"): frozenset({LINK_TARGET}),
     ("a", "class"): frozenset({"citation"}),
@@ -105,8 +105,8 @@ class OpsError(ValueError):
 
 def _check_value(tag: str, name: str, value: str) -> str | None:
     """Why this attribute value is not allowed, or None when it is."""
-    if (tag, name) in _FIXED_VALUES:
-        return None if value in _FIXED_VALUES[(tag, name)] else f"{name}={value!r} not allowed"
+    if (tag, name) in FIXED_VALUES:
+        return None if value in FIXED_VALUES[(tag, name)] else f"{name}={value!r} not allowed"
     if (tag, name) == ("code", "class"):
         return None if _LANGUAGE_CLASS.fullmatch(value) else f"class={value!r} not allowed"
     if (tag, name) == ("ol", "start"):
