@@ -8,10 +8,12 @@ const VERSION = "__VERSION__";
 const MANIFEST = /** @type {any} */ ("__MANIFEST__");
 
 const SHELL = `shell-${VERSION}`;
+const META = "meta";
 // Hash-named files never change, so one cache serves every version that lists them.
 const ASSETS = "assets";
 const scope = new URL(self.registration.scope);
 const abs = (/** @type {string} */ path) => new URL(path, scope).href;
+const NEWEST = abs("newest-shell");
 const SHELL_URLS = new Set([abs("./"), abs("index.html"), abs("manifest.webmanifest")]);
 const KNOWN = new Set([...MANIFEST.precache, ...MANIFEST.lazy].map(abs));
 
@@ -19,6 +21,7 @@ self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL);
     await shell.addAll([abs("./"), abs("manifest.webmanifest")]);
+    await (await caches.open(META)).put(NEWEST, new Response(SHELL));
     const assets = await caches.open(ASSETS);
     for (const url of MANIFEST.precache.map(abs)) {
       if (SHELL_URLS.has(url) || (await assets.match(url))) continue;
@@ -27,13 +30,15 @@ self.addEventListener("install", (event) => {
       await assets.put(url, response);
     }
   })());
-  // No skipWaiting here: a new version waits until no open page could be running the old one.
+  // No skipWaiting: this version waits until no open page runs the old one. Until then the old
+  // worker already serves this version's shell to new page loads (see `navigation`).
 });
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
+    const keep = new Set([SHELL, await newestShell()]);
     for (const name of await caches.keys()) {
-      if (name.startsWith("shell-") && name !== SHELL) await caches.delete(name);
+      if (name.startsWith("shell-") && !keep.has(name)) await caches.delete(name);
     }
     const assets = await caches.open(ASSETS);
     for (const request of await assets.keys()) {
@@ -43,46 +48,48 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-self.addEventListener("message", (event) => {
-  if (event.data?.type !== "activate-if-alone") return;
-  event.waitUntil((async () => {
-    const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
-    const alone = windows.length <= 1;
-    if (alone) await self.skipWaiting();
-    event.ports[0]?.postMessage({ activated: alone });
-  })());
-});
-
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== scope.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(navigation(request));
-  } else if (KNOWN.has(url.href) || SHELL_URLS.has(url.href)) {
+  } else {
     event.respondWith(asset(request, url.href));
   }
 });
 
-/** @param {Request} request */
+/** The shell of the newest installed version: this one, or one waiting to take over. */
+async function newestShell() {
+  if (!self.registration.waiting) return SHELL;
+  const recorded = await caches.match(NEWEST, { cacheName: META });
+  return recorded ? await recorded.text() : SHELL;
+}
+
+/**
+ * A page load gets the newest installed version, so an update is picked up on the next load
+ * while pages already open keep the version they started with.
+ * @param {Request} request
+ */
 async function navigation(request) {
-  const cached = await caches.match(abs("./"), { cacheName: SHELL });
+  const cached = await caches.match(abs("./"), { cacheName: await newestShell() });
   const response = cached ?? (await fetch(request));
   return withIsolationHeaders(response);
 }
 
 /**
- * Cache first; on a miss, fetch and keep a copy (this is how the lazy model gets cached, while
- * the worker counts its bytes for the progress bar).
+ * Cache first (any hash-named file a version installed, so a page of the newest version works
+ * before its worker activates); on a miss, fetch and keep a copy of the files this version
+ * lists (this is how the lazy model gets cached while the worker counts its bytes).
  * @param {Request} request
  * @param {string} href
  */
 async function asset(request, href) {
-  const cacheName = SHELL_URLS.has(href) ? SHELL : ASSETS;
+  const cacheName = SHELL_URLS.has(href) ? await newestShell() : ASSETS;
   const cached = await caches.match(href, { cacheName });
   if (cached) return cached;
   const response = await fetch(request);
-  if (response.ok && response.status === 200) {
+  if (response.ok && response.status === 200 && (KNOWN.has(href) || SHELL_URLS.has(href))) {
     const cache = await caches.open(cacheName);
     await cache.put(href, response.clone());
   }
