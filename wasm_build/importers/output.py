@@ -1,0 +1,98 @@
+"""What an importer hands back, and how it lands on disk without ever being half-written.
+
+Documents go to one NDJSON file sorted by `_id`, so two imports of the same input give the same
+bytes (reviewable diffs, cacheable builds). Asset files are written before the NDJSON that refers
+to them, each through a temporary file and a rename, so a reader never sees a document pointing
+at a missing or truncated file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ContentImportError
+
+ASSET_URL_PREFIX = "content/assets/"
+
+
+@dataclass(frozen=True)
+class BundledAsset:
+    """One file to ship in `dist/`: its bytes come from `data` or from the file at `source`."""
+
+    target: str
+    source: Path | None = None
+    data: bytes | None = None
+
+    def read_bytes(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        if self.source is None:
+            raise ContentImportError(f"asset {self.target} has neither bytes nor a source file")
+        return self.source.read_bytes()
+
+
+@dataclass
+class ImportResult:
+    """Documents (Sanity-shaped dicts) plus the asset files they refer to."""
+
+    documents: list[dict]
+    assets: list[BundledAsset] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def by_id(self) -> dict[str, dict]:
+        return {doc["_id"]: doc for doc in self.documents}
+
+
+def encode_ndjson(documents: Iterable[dict]) -> bytes:
+    """NDJSON of the documents sorted by `_id`: one compact JSON object per line, UTF-8."""
+    ordered = sorted(documents, key=lambda doc: doc["_id"])
+    lines = [json.dumps(doc, ensure_ascii=False, separators=(",", ":")) for doc in ordered]
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one rename, so readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        # mkstemp makes owner-only files; site files must be readable like any other file.
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_result(result: ImportResult, out: Path, site_root: Path | None = None) -> None:
+    """Write assets under `site_root` (default: the NDJSON's folder), then the NDJSON itself.
+
+    Asset targets are URLs relative to the site root (`content/assets/...`); a target that would
+    escape the site root is refused rather than written.
+    """
+    root = (site_root if site_root is not None else out.parent).resolve()
+    payload = encode_ndjson(result.documents)  # fails before anything is written, if it fails
+    destinations = []
+    for asset in result.assets:
+        destination = (root / asset.target).resolve()
+        if root not in destination.parents:
+            raise ContentImportError(f"asset target {asset.target!r} escapes the site root")
+        destinations.append((destination, asset))
+    for destination, asset in destinations:
+        data = asset.read_bytes()
+        if destination.exists() and destination.read_bytes() == data:
+            continue
+        write_atomic(destination, data)
+    write_atomic(out, payload)
