@@ -10,13 +10,28 @@ import json
 import platform
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 Emit = Callable[[str], None]
 
 
+@dataclass
+class _Running:
+    """A generation in progress, as a Stop request finds it."""
+
+    abort: Any
+    streamed: list[int] = field(default_factory=list)
+    tokens_at_stop: int | None = None
+
+
+# The worker's long-lived state: the loaded model and each running generation by request id.
+_model: Any = None
+_running: dict[int, _Running] = {}
+
+
 def _event(request_id: int, kind: str, **payload: Any) -> str:
-    return json.dumps({"id": request_id, "type": kind, **payload})
+    return json.dumps({**payload, "id": request_id, "type": kind})
 
 
 def _ping() -> dict[str, Any]:
@@ -25,6 +40,57 @@ def _ping() -> dict[str, Any]:
         "implementation": platform.python_implementation(),
         "platform": sys.platform,
     }
+
+
+async def load_model(urls_json: str, threads: int) -> dict[str, Any]:
+    """Fetch the tokenizer and open the onnxruntime-web session (the worker's model stage)."""
+    global _model
+    from app.model.web_session import WebModel
+
+    _model = await WebModel.load(json.loads(urls_json), threads=threads or None)
+    return {"vocab": _model.tokenizer.vocab_size, "threads": threads}
+
+
+async def _generate(request_id: int, request: dict[str, Any], emit: Emit) -> None:
+    """Stream one answer token by token; `stop` ends it within a token, keeping what came."""
+    from app.model.generate import AbortSignal, GenerateOptions
+    from app.model.sampler import SamplerConfig
+
+    if _model is None:
+        emit(_event(request_id, "error", message="The language model is not loaded yet."))
+        return
+    sampler = SamplerConfig(
+        temperature=0.0 if request.get("greedy", True) else float(request.get("temperature", 0.7)),
+        top_k=int(request.get("top_k", 0)),
+        top_p=float(request.get("top_p", 1.0)),
+        repetition_penalty=float(request.get("repetition_penalty", 1.0)),
+        seed=request.get("seed"),
+    )
+    options = GenerateOptions(max_tokens=int(request.get("max_tokens", 256)), sampler=sampler)
+    prompt = request.get("prompt_ids") or _model.prompt_ids(request["messages"])
+    running = _running[request_id] = _Running(AbortSignal())
+
+    def on_token(token: int, text: str) -> None:
+        running.streamed.append(token)
+        emit(_event(request_id, "token", token=token, text=text))
+
+    try:
+        result = await _model.generate(prompt, options, abort=running.abort, on_token=on_token)
+    finally:
+        _running.pop(request_id, None)
+    done = {**result.to_json(), "stop_reason": result.stop_reason}
+    if running.tokens_at_stop is not None:
+        # How many tokens existed when the Stop arrived: any more were already in flight.
+        done["tokens_at_stop"] = running.tokens_at_stop
+    emit(_event(request_id, "done", result=done))
+
+
+def _stop(request_id: int, request: dict[str, Any], emit: Emit) -> None:
+    running = _running.get(int(request.get("target", -1)))
+    if running is not None:
+        running.tokens_at_stop = len(running.streamed)
+        running.abort.abort()
+    emit(_event(request_id, "done", result={"stopped": running is not None}))
 
 
 def _render(request_id: int, request: dict[str, Any], emit: Emit) -> None:
@@ -49,10 +115,22 @@ async def handle(request_json: str, emit: Emit) -> None:
     except (ValueError, KeyError, TypeError) as e:
         emit(_event(-1, "error", message=f"malformed request: {e}"))
         return
+    try:
+        await _dispatch(request_id, kind, request, emit)
+    except Exception as e:  # every failure reaches the page as an event it can show
+        reason = getattr(e, "reason", None)  # ModelError and friends say what kind of failure
+        emit(_event(request_id, "error", message=str(e), **({"reason": reason} if reason else {})))
+
+
+async def _dispatch(request_id: int, kind: str, request: dict[str, Any], emit: Emit) -> None:
     if kind == "ping":
         emit(_event(request_id, "done", result=_ping()))
     elif kind == "render":
         _render(request_id, request, emit)
+    elif kind == "generate":
+        await _generate(request_id, request, emit)
+    elif kind == "stop":
+        _stop(request_id, request, emit)
     elif kind == "ask":
         emit(
             _event(

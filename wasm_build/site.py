@@ -11,6 +11,7 @@ from pathlib import Path
 from .compress import compressed, wants_compression
 from .hashing import tree_digest
 from .headers import CSP, headers_file, site_headers
+from .model_assets import model_outputs
 from .outputs import STAGES, Output
 from .paths import BUILD, DIST, NODE_MODULES, ROOT
 from .runtime import ORT_FILES, PYODIDE_FILES, runtime_outputs
@@ -47,16 +48,16 @@ def collect() -> list[Output]:
     runtime, runtime_config = runtime_outputs()
     packages, package_config = package_outputs()
     web, names = web_outputs()
-    outputs = runtime + packages + web
-    digest = hashlib.sha256()
-    for o in sorted(outputs, key=lambda o: o.path):
-        digest.update(o.path.encode() + b"\0" + hashlib.sha256(o.read()).digest())
-    version = digest.hexdigest()[:16]
+    model, model_config = model_outputs()
+    outputs = runtime + packages + web + model
+    sums = {o.path: hashlib.sha256(o.read()).hexdigest() for o in outputs}
+    version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
     boot_config = {
         "version": version,
         "worker": names["worker.js"],
         "pyodide": {**runtime_config["pyodide"], **package_config},
         "ort": runtime_config["ort"],
+        "model": model_config,
         "stages": _stages(outputs),
     }
     outputs.append(Output("index.html", data=render_index(names, CSP, boot_config)))
@@ -66,6 +67,9 @@ def collect() -> list[Output]:
             *sorted(o.path for o in outputs if not o.lazy and o.path != "index.html"),
         ],
         "lazy": sorted(o.path for o in outputs if o.lazy),
+        # The service worker caches a hash-named file only if its bytes match: a corrupt or
+        # truncated download must fail once, not forever from the cache.
+        "integrity": {path: sums[path] for path in sorted(sums) if path.startswith("assets/")},
         "headers": site_headers(),
     }
     outputs.append(Output("sw.js", data=render_service_worker(version, sw_manifest)))

@@ -25,7 +25,8 @@ export class BootView {
   /** @param {import("./protocol.js").Stage[]} stages */
   reset(stages) {
     this.stages.clear();
-    for (const s of stages) this.stages.set(s.name, { loaded: 0, total: s.files.reduce((n, f) => n + f.size, 0) });
+    // The model loads after Python is ready and shows its own status, so the bar leaves it out.
+    for (const s of stages.filter((stage) => stage.name !== "model")) this.stages.set(s.name, { loaded: 0, total: s.files.reduce((n, f) => n + f.size, 0) });
     this.errorBox.hidden = true;
     setState("booting");
     this.render("runtime");
@@ -33,6 +34,7 @@ export class BootView {
 
   /** @param {import("./protocol.js").ProgressEvent} event */
   progress(event) {
+    if (!this.stages.has(event.stage)) return;
     this.stages.set(event.stage, { loaded: event.loaded, total: event.total });
     this.render(event.stage);
   }

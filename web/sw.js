@@ -4,7 +4,7 @@
 "use strict";
 
 const VERSION = "__VERSION__";
-/** @type {{precache: string[], lazy: string[], headers: Record<string, string>}} */
+/** @type {{precache: string[], lazy: string[], integrity: Record<string, string>, headers: Record<string, string>}} */
 const MANIFEST = /** @type {any} */ ("__MANIFEST__");
 
 const SHELL = `shell-${VERSION}`;
@@ -27,7 +27,7 @@ self.addEventListener("install", (event) => {
       if (SHELL_URLS.has(url) || (await assets.match(url))) continue;
       const response = await fetch(url, { cache: "no-cache" });
       if (!response.ok) throw new Error(`precache ${url}: HTTP ${response.status}`);
-      await assets.put(url, response);
+      if (!(await storeVerified(assets, url, response))) throw new Error(`precache ${url}: corrupt`);
     }
   })());
   // No skipWaiting: this version waits until no open page runs the old one. Until then the old
@@ -55,9 +55,27 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate") {
     event.respondWith(navigation(request));
   } else {
-    event.respondWith(asset(request, url.href));
+    event.respondWith(asset(event, request, url.href));
   }
 });
+
+/**
+ * Put a response in the cache only if its bytes have the hash the build recorded.
+ * @param {Cache} cache
+ * @param {string} href
+ * @param {Response} response
+ */
+async function storeVerified(cache, href, response) {
+  const expected = MANIFEST.integrity[href.slice(scope.href.length)];
+  const body = await response.arrayBuffer();
+  if (expected) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (hex !== expected) return false;
+  }
+  await cache.put(href, new Response(body, { status: 200, headers: response.headers }));
+  return true;
+}
 
 /** The shell of the newest installed version: this one, or one waiting to take over. */
 async function newestShell() {
@@ -79,19 +97,20 @@ async function navigation(request) {
 
 /**
  * Cache first (any hash-named file a version installed, so a page of the newest version works
- * before its worker activates); on a miss, fetch and keep a copy of the files this version
- * lists (this is how the lazy model gets cached while the worker counts its bytes).
+ * before its worker activates); on a miss, fetch and keep a verified copy of the files this
+ * version lists (this is how the lazy model gets cached while the worker counts its bytes).
+ * @param {FetchEvent} event
  * @param {Request} request
  * @param {string} href
  */
-async function asset(request, href) {
+async function asset(event, request, href) {
   const cacheName = SHELL_URLS.has(href) ? await newestShell() : ASSETS;
   const cached = await caches.match(href, { cacheName });
   if (cached) return cached;
   const response = await fetch(request);
   if (response.ok && response.status === 200 && (KNOWN.has(href) || SHELL_URLS.has(href))) {
     const cache = await caches.open(cacheName);
-    await cache.put(href, response.clone());
+    event.waitUntil(storeVerified(cache, href, response.clone()));
   }
   return response;
 }

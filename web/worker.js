@@ -5,6 +5,19 @@ import { trackFetches } from "./progress.js";
 
 installDefaultPolicy();
 
+/**
+ * Resolve after the worker has had a chance to handle queued messages (a Stop, say). A
+ * MessageChannel round trip is a real task, unlike a resolved promise, and is not clamped the
+ * way nested setTimeout(0) is.
+ */
+Object.assign(self, {
+  yieldToEvents: () => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(undefined);
+    channel.port2.postMessage(null);
+  }),
+});
+
 /** @typedef {import("./protocol.js").BootConfig} BootConfig */
 /** @typedef {import("./protocol.js").WorkerEvent} WorkerEvent */
 
@@ -16,50 +29,78 @@ let app = null;
 /** @type {Promise<void> | null} */
 let booting = null;
 
+/** @type {ReturnType<typeof trackFetches> | null} */
+let tracker = null;
+/** Which request's progress a stage's bytes belong to (boot, then the model load). */
+const stageOwner = new Map();
+/** @type {BootConfig | null} */
+let bootConfig = null;
+/** @type {(path: string) => string} */
+let siteURL = (path) => path;
+
 /**
  * @param {number} id
  * @param {BootConfig} config
- * @param {string} siteURL
+ * @param {string} site
  */
-async function boot(id, config, siteURL) {
+async function boot(id, config, site) {
+  bootConfig = config;
   // Paths in the config are relative to the site root, not to this worker's folder.
-  const base = (/** @type {string} */ path) => new URL(path, siteURL).href;
-  const tracker = trackFetches(config.stages, base, (stage, loaded, total) =>
-    post({ id, type: "progress", stage, loaded, total }));
+  siteURL = (path) => new URL(path, site).href;
+  for (const stage of config.stages) stageOwner.set(stage.name, id);
+  tracker ??= trackFetches(config.stages, siteURL, (stage, loaded, total) =>
+    post({ id: stageOwner.get(stage) ?? id, type: "progress", stage, loaded, total }));
   let stage = "runtime";
   try {
     tracker.start(stage);
-    const { loadPyodide } = await import(base(config.pyodide.module));
-    // loadPyodide fetches the runtime, then the stdlib: we learn the switch from the fetch itself.
+    const { loadPyodide } = await import(siteURL(config.pyodide.module));
     // Packages load inside loadPyodide so their download overlaps the runtime's start-up.
-    const pyodidePromise = loadPyodide({
-      indexURL: base(config.pyodide.indexURL),
-      lockFileURL: base(config.pyodide.lockFileURL),
-      packageBaseUrl: base(config.pyodide.packageBaseUrl),
+    const pyodide = await loadPyodide({
+      indexURL: siteURL(config.pyodide.indexURL),
+      lockFileURL: siteURL(config.pyodide.lockFileURL),
+      packageBaseUrl: siteURL(config.pyodide.packageBaseUrl),
       packages: config.pyodide.packages,
       stdout: (/** @type {string} */ line) => console.log("[python]", line),
       stderr: (/** @type {string} */ line) => console.warn("[python]", line),
     });
-    const pyodide = await pyodidePromise;
-    tracker.finish("runtime");
-    tracker.finish("stdlib");
-    tracker.finish("packages");
+    for (const done of ["runtime", "stdlib", "packages"]) tracker.finish(done);
 
     stage = "app";
     const module = pyodide.pyimport("app.worker");
     app = { pyodide, module };
     tracker.finish("app");
-
-    for (const next of config.stages.slice(4)) {
-      stage = next.name;
-      tracker.start(stage);
-      // Content and model stages arrive with their issues; an empty stage completes at once.
-      tracker.finish(stage);
-    }
     post({ id, type: "done", result: { stage: "ready", crossOriginIsolated: self.crossOriginIsolated } });
   } catch (err) {
     post({ id, type: "error", stage, message: `${stage} failed to load: ${errorText(err)}` });
     throw err;
+  }
+}
+
+/**
+ * The model stage, after Python is ready: onnxruntime-web (threads only when the page is
+ * cross-origin isolated), then the tokenizer and the model session, with byte progress.
+ * @param {number} id
+ */
+async function loadModel(id) {
+  const config = /** @type {BootConfig} */ (bootConfig);
+  stageOwner.set("model", id);
+  tracker?.start("model");
+  try {
+    const ort = await import(siteURL(config.ort.module));
+    ort.env.wasm.wasmPaths = siteURL(config.ort.wasmPaths);
+    const threads = self.crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1;
+    ort.env.wasm.numThreads = threads;
+    Object.assign(self, { ort });
+    const urls = {
+      info: siteURL(config.model.info),
+      tokenizer: siteURL(config.model.tokenizer),
+      onnx: siteURL(config.model.onnx),
+    };
+    const result = await app.module.load_model(JSON.stringify(urls), threads);
+    tracker?.finish("model");
+    post({ id, type: "done", result: result.toJs({ dict_converter: Object.fromEntries }) });
+  } catch (err) {
+    post({ id, type: "error", stage: "model", message: `The language model failed to load: ${errorText(err)}` });
   }
 }
 
@@ -89,6 +130,10 @@ self.addEventListener("message", (/** @type {MessageEvent} */ message) => {
   const request = message.data;
   if (request?.type === "init") {
     booting ??= boot(request.id, request.config, request.siteURL).catch(() => { booting = null; });
+    return;
+  }
+  if (request?.type === "load-model" && app) {
+    void loadModel(request.id);
     return;
   }
   void dispatch(request);

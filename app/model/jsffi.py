@@ -1,0 +1,41 @@
+"""The few Pyodide FFI helpers the browser backends share, importable (but inert) in CPython.
+
+Everything touching `js` / `pyodide.ffi` goes through here, lazily, so the backends import in
+CPython and their pure logic is testable there.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def js_module() -> Any:
+    """The JavaScript global scope (`js`); ModelError outside Pyodide."""
+    try:
+        import js
+    except ImportError as exc:
+        from .errors import ModelError
+
+        raise ModelError(
+            "this backend runs only inside Pyodide (no `js` module here)", reason="backend"
+        ) from exc
+    return js
+
+
+def to_js(value: Any) -> Any:
+    """Python dict/list -> plain JS objects/arrays (dicts become objects, not Maps)."""
+    try:
+        from pyodide.ffi import to_js as convert
+    except ImportError:
+        return value
+    js = js_module()
+    return convert(value, dict_converter=js.Object.fromEntries, create_pyproxies=False)
+
+
+def proxy(func: Any) -> Any:
+    """A Python callable JS can keep calling (event listeners); identity outside Pyodide."""
+    try:
+        from pyodide.ffi import create_proxy
+    except ImportError:
+        return func
+    return create_proxy(func)

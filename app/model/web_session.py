@@ -1,0 +1,87 @@
+"""The language model as the browser worker holds it: files fetched once, one KV cache reused
+across turns, generation streamed to whoever listens.
+
+Everything here awaits JavaScript (fetch, onnxruntime-web), so it only runs inside Pyodide; the
+pieces it assembles (tokenizer, chat template, decode loop) are tested in CPython.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .chat_template import ChatTemplate
+from .errors import ModelError
+from .generate import AbortSignal, Decoder, GenerateOptions, GenerationResult
+from .onnx_web import OnnxWebBackend
+from .tokenizer import Tokenizer
+
+
+async def _fetch_bytes(url: str, what: str) -> bytes:
+    from pyodide.http import pyfetch
+
+    try:
+        response = await pyfetch(url)
+    except Exception as exc:  # the network or the cache failed
+        raise ModelError(
+            f"could not download the {what} ({url}): {exc}", reason="missing-file"
+        ) from exc
+    if not response.ok:
+        raise ModelError(
+            f"could not download the {what} ({url}): HTTP {response.status}", reason="missing-file"
+        )
+    return await response.bytes()
+
+
+class _Responsive:
+    """A backend that lets the worker read its inbox before each forward pass.
+
+    onnxruntime-web resolves `run()` through microtasks, so a generation loop never yields to
+    the worker's message queue on its own: a Stop from the page would wait for the whole answer.
+    """
+
+    def __init__(self, backend: OnnxWebBackend) -> None:
+        self._backend = backend
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+    async def forward(self, ids: Sequence[int], *, top_only: bool = False) -> Any:
+        from js import yieldToEvents  # defined by web/worker.js
+
+        await yieldToEvents()
+        return await self._backend.forward(ids, top_only=top_only)
+
+
+class WebModel:
+    """Tokenizer, chat template and onnxruntime-web backend behind one `generate`."""
+
+    def __init__(self, tokenizer: Tokenizer, template: ChatTemplate, backend: OnnxWebBackend):
+        self.tokenizer = tokenizer
+        self.template = template
+        self.decoder = Decoder(_Responsive(backend), tokenizer)  # type: ignore[arg-type]
+
+    @classmethod
+    async def load(cls, urls: dict[str, str], *, threads: int | None = None) -> WebModel:
+        """`urls`: absolute URLs of model.json, tokenizer.json and model.onnx."""
+        info = json.loads(await _fetch_bytes(urls["info"], "model description"))
+        tokenizer = Tokenizer.from_bytes(await _fetch_bytes(urls["tokenizer"], "tokenizer"))
+        template = ChatTemplate.from_tokenizer(tokenizer)
+        backend = await OnnxWebBackend.create(urls["onnx"], info, threads=threads)
+        return cls(tokenizer, template, backend)
+
+    def prompt_ids(self, messages: Sequence[dict[str, str]]) -> list[int]:
+        return self.template.encode(self.tokenizer, list(messages), add_generation_prompt=True)
+
+    async def generate(
+        self,
+        prompt_ids: Sequence[int],
+        options: GenerateOptions,
+        *,
+        abort: AbortSignal,
+        on_token: Callable[[int, str], Any],
+    ) -> GenerationResult:
+        return await self.decoder.agenerate(
+            list(prompt_ids), options, abort=abort, on_token=on_token
+        ).run()

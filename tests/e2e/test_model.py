@@ -1,0 +1,154 @@
+"""The real model in the real browser: the page's worker produces exactly the greedy ids that
+CPython onnxruntime produces from the same ONNX file, streamed token by token, and stops mid-answer
+when asked."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from app.model.chat_template import ChatTemplate
+from app.model.files import TOKENIZER_FILE
+from app.model.generate import GenerateOptions, generate
+from app.model.onnx_cpython import OnnxCpythonBackend
+from app.model.tokenizer import Tokenizer
+from wasm_build.paths import DIST
+
+BOOT_TIMEOUT = 90_000
+PROMPTS = [
+    "What is the capital of France?",
+    "Write a Python function that reverses a string.",
+    "How do I read a file line by line in Python?",
+]
+MAX_TOKENS = 40
+
+GENERATE = """async ([messages, maxTokens]) => {
+  const streamed = [];
+  const result = await window.assistant.send(
+    { type: "generate", messages, max_tokens: maxTokens, greedy: true },
+    (event) => { if (event.type === "token") streamed.push([event.token, event.text]); });
+  return { result, streamed };
+}"""
+
+
+@pytest.fixture(scope="module")
+def reference(built_site) -> dict[str, dict]:
+    """Greedy answers from CPython onnxruntime over the very files the page loads."""
+    model_dir = next((DIST / "assets").glob("model-*"))
+    tokenizer = Tokenizer.from_file(model_dir / TOKENIZER_FILE)
+    template = ChatTemplate.from_tokenizer(tokenizer)
+    backend = OnnxCpythonBackend(model_dir)
+    answers = {}
+    for prompt in PROMPTS:
+        messages = [{"role": "user", "content": prompt}]
+        ids = template.encode(tokenizer, messages, add_generation_prompt=True)
+        result = generate(backend, tokenizer, ids, GenerateOptions(max_tokens=MAX_TOKENS)).run()
+        answers[prompt] = {"prompt_ids": ids, "ids": result.ids, "text": result.text}
+    return answers
+
+
+@pytest.fixture
+def model_page(page: Page, site) -> Page:
+    """The page with its model loaded, as it does by itself once Python is ready."""
+    page.goto(site.url)
+    expect(page.locator("#backend-status")).to_contain_text("ready", timeout=BOOT_TIMEOUT)
+    return page
+
+
+def test_model_loads_after_boot_with_byte_progress(page: Page, site) -> None:
+    page.add_init_script(
+        """
+        window.__modelProgress = [];
+        const Orig = window.Worker;
+        window.Worker = class extends Orig {
+          constructor(...args) {
+            super(...args);
+            this.addEventListener("message", (e) => {
+              if (e.data?.type === "progress" && e.data.stage === "model") {
+                window.__modelProgress.push([e.data.loaded, e.data.total]);
+              }
+            });
+          }
+        };
+        """
+    )
+    page.goto(site.url)
+    expect(page.locator("#backend-status")).to_have_text(
+        "SmolLM2 (ONNX) · ready", timeout=BOOT_TIMEOUT
+    )
+    progress = page.evaluate("() => window.__modelProgress")
+    loaded = [done for done, _ in progress]
+    assert len(progress) > 3 and loaded == sorted(loaded)
+    assert progress[-1][0] == progress[-1][1] > 90_000_000  # the ~97 MB model and its tokenizer
+
+
+def test_browser_greedy_ids_equal_cpython(model_page: Page, reference: dict) -> None:
+    for prompt in PROMPTS:
+        out = model_page.evaluate(GENERATE, [[{"role": "user", "content": prompt}], MAX_TOKENS])
+        expected = reference[prompt]
+        assert out["result"]["prompt_ids"] == expected["prompt_ids"], prompt
+        assert out["result"]["ids"] == expected["ids"], prompt
+        assert out["result"]["text"] == expected["text"], prompt
+        # Streamed one token at a time, and the deltas add up to the answer.
+        assert [token for token, _ in out["streamed"]] == expected["ids"]
+        assert "".join(text for _, text in out["streamed"]) == expected["text"]
+
+
+def test_stop_ends_generation_mid_answer_and_keeps_the_text(model_page: Page) -> None:
+    out = model_page.evaluate(
+        """async () => {
+          const streamed = [];
+          let stopSent = false;
+          const pending = window.assistant.send(
+            { type: "generate", max_tokens: 200, greedy: true,
+              messages: [{ role: "user", content: "Tell me a long story about a dragon." }] },
+            (event) => {
+              if (event.type !== "token") return;
+              streamed.push(event.text);
+              if (streamed.length === 5 && !stopSent) {
+                stopSent = true;
+                void window.assistant.send({ type: "stop", target: event.id });
+              }
+            });
+          const result = await pending;
+          return { result, streamed };
+        }"""
+    )
+    result = out["result"]
+    assert result["stop_reason"] == "aborted"
+    # Stopped within one token of the worker reading the Stop, and nothing produced was lost.
+    assert result["tokens_at_stop"] >= 5
+    assert len(result["ids"]) - result["tokens_at_stop"] <= 1
+    assert len(result["ids"]) < 20
+    assert result["text"] == "".join(out["streamed"])
+    assert result["text"].strip()
+
+
+def test_corrupt_model_file_says_so_and_retry_recovers(page: Page, site) -> None:
+    state = {"corrupt": True}
+
+    def serve_model(route) -> None:
+        if state["corrupt"]:
+            route.fulfill(
+                status=200,
+                body=b"this is not an ONNX model" * 100,
+                headers={"Content-Type": "application/octet-stream"},
+            )
+        else:
+            route.continue_()
+
+    page.context.route(re.compile(r".*/model\.onnx$"), serve_model)
+    page.goto(site.url)
+    expect(page.locator("html")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT)
+    problem = page.locator("#model-problem")
+    expect(problem).to_be_visible(timeout=BOOT_TIMEOUT)
+    expect(problem).to_contain_text("model")
+    expect(problem).to_contain_text("/groq still works")
+    expect(page.locator("#backend-status")).to_contain_text("failed to load")
+
+    state["corrupt"] = False
+    problem.get_by_role("button", name="Retry loading the model").click()
+    expect(page.locator("#backend-status")).to_contain_text("ready", timeout=BOOT_TIMEOUT)
+    expect(problem).to_be_hidden()
