@@ -1,10 +1,16 @@
-// The conversation list: each message is built with createElement and textContent only.
+// The message list: each message is built with createElement and textContent only. Answers get
+// their content from the renderer's DOM operations (OpApplier), a sources panel, and actions.
+import { OpApplier } from "./dom_ops.js";
+import { renderGroqResult } from "./groq_view.js";
+
+/** @typedef {import("./conversation_store.js").Source} Source */
+/** @typedef {"streaming" | "done" | "interrupted" | "error"} AnswerState */
 
 /**
  * @param {HTMLElement} log
  * @param {"user" | "assistant"} role
  * @param {string} text
- * @param {"done" | "error" | "streaming"} state
+ * @param {AnswerState} state
  */
 export function appendMessage(log, role, text, state) {
   const item = document.createElement("article");
@@ -15,6 +21,185 @@ export function appendMessage(log, role, text, state) {
   body.textContent = text;
   item.append(body);
   log.append(item);
-  item.scrollIntoView({ block: "end" });
   return item;
+}
+
+const LINK_SCHEMES = new Set(["http:", "https:"]);
+
+/** A source link must lead to this site or the open web; anything else stays plain text. @param {string} url */
+function safeHref(url) {
+  try {
+    const resolved = new URL(url, location.href);
+    return resolved.origin === location.origin || LINK_SCHEMES.has(resolved.protocol) ? resolved.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * @param {string} query
+ * @param {Source[]} sources
+ * @returns {HTMLDetailsElement}
+ */
+export function sourcesPanel(query, sources) {
+  const panel = document.createElement("details");
+  panel.className = "sources";
+  const summary = document.createElement("summary");
+  summary.textContent = sources.length === 1 ? "1 source" : `${sources.length} sources`;
+  panel.append(summary);
+  if (sources.length) {
+    const list = document.createElement("ol");
+    list.className = "source-list";
+    for (const source of sources) {
+      const item = document.createElement("li");
+      item.value = source.n;
+      const href = safeHref(String(source.url ?? ""));
+      const label = String(source.title || source.url || source._id || `Source ${source.n}`);
+      if (href) {
+        const link = document.createElement("a");
+        link.href = href;
+        link.rel = "noopener noreferrer";
+        link.textContent = label;
+        item.append(link);
+      } else {
+        item.textContent = label;
+      }
+      list.append(item);
+    }
+    panel.append(list);
+  } else {
+    const none = document.createElement("p");
+    none.className = "muted";
+    none.textContent = "No passages matched this question.";
+    panel.append(none);
+  }
+  const heading = document.createElement("p");
+  heading.className = "query-label";
+  heading.textContent = "Retrieval query (GROQ)";
+  const pre = document.createElement("pre");
+  pre.className = "query";
+  const code = document.createElement("code");
+  code.textContent = query;
+  pre.append(code);
+  panel.append(heading, pre);
+  return panel;
+}
+
+const NOTES = /** @type {Record<string, string>} */ ({
+  interrupted: "Interrupted: the page closed before this answer finished.",
+  stopped: "Stopped.",
+});
+
+/** One assistant answer: content, notes, sources and its action buttons. */
+export class AnswerView {
+  /**
+   * @param {HTMLElement} log
+   * @param {{onCopy: (view: AnswerView) => void, onRegenerate: () => void}} actions
+   * @param {AnswerState} [state]  a restored answer starts in its stored state, never "streaming"
+   */
+  constructor(log, actions, state = "streaming") {
+    this.element = document.createElement("article");
+    this.element.className = "message assistant";
+    this.element.setAttribute("aria-label", "Assistant");
+    this.content = document.createElement("div");
+    this.content.className = "content";
+    this.note = document.createElement("p");
+    this.note.className = "answer-note";
+    this.note.hidden = true;
+    this.actions = document.createElement("div");
+    this.actions.className = "actions";
+    this.actions.setAttribute("role", "group");
+    this.actions.setAttribute("aria-label", "Answer actions");
+    this.copyButton = button("Copy", "Copy the answer's text", () => actions.onCopy(this));
+    this.copied = document.createElement("span");
+    this.copied.className = "copied";
+    this.copied.setAttribute("aria-hidden", "true");
+    this.copied.textContent = "Copied";
+    this.regenerateButton = button("Regenerate", "Ask the same question again", actions.onRegenerate);
+    this.regenerateButton.hidden = true;
+    this.actions.append(this.copyButton, this.regenerateButton, this.copied);
+    this.element.append(this.content, this.note, this.actions);
+    this.applier = new OpApplier(this.content);
+    /** @type {HTMLDetailsElement | null} */
+    this.panel = null;
+    log.append(this.element);
+    this.setState(state);
+  }
+
+  /** @param {AnswerState} state @param {{stopped?: boolean}} [options] */
+  setState(state, options = {}) {
+    this.element.dataset.state = state;
+    if (options.stopped) this.element.dataset.stopped = "true";
+    else delete this.element.dataset.stopped;
+    const note = state === "interrupted" ? NOTES.interrupted : options.stopped ? NOTES.stopped : "";
+    if (state !== "error") this.setNote(note);
+    this.actions.hidden = state === "streaming";
+  }
+
+  /** @param {string} text */
+  setNote(text) {
+    this.note.textContent = text;
+    this.note.hidden = !text;
+  }
+
+  /** @param {unknown[]} ops */
+  applyOps(ops) {
+    this.applier.apply(ops);
+  }
+
+  /** @param {string} query @param {Source[]} sources */
+  showSources(query, sources) {
+    const panel = sourcesPanel(query, sources);
+    if (this.panel) this.panel.replaceWith(panel);
+    else this.note.after(panel);
+    this.panel = panel;
+  }
+
+  /** @param {unknown} result */
+  showGroq(result) {
+    this.content.replaceChildren(renderGroqResult(result));
+  }
+
+  /**
+   * The worker's message, verbatim; a GROQ syntax error's caret excerpt needs a <pre>.
+   * @param {string} message @param {boolean} preformatted
+   */
+  showError(message, preformatted) {
+    this.setState("error");
+    this.note.hidden = true;
+    const box = document.createElement(preformatted ? "pre" : "p");
+    box.className = "error-text";
+    box.textContent = message;
+    this.content.append(box);
+  }
+
+  /** @param {boolean} visible */
+  showRegenerate(visible) {
+    this.regenerateButton.hidden = !visible;
+  }
+
+  flashCopied() {
+    this.copied.classList.remove("show");
+    void this.copied.offsetWidth; // restart the fade
+    this.copied.classList.add("show");
+  }
+}
+
+/**
+ * @param {string} label  the accessible name, also the visible text
+ * @param {string} title
+ * @param {() => void} onClick
+ */
+function button(label, title, onClick) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  b.title = title;
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+/** @param {HTMLElement} log @param {string} text */
+export function appendUser(log, text) {
+  return appendMessage(log, "user", text, "done");
 }

@@ -4,8 +4,13 @@ import { parseEvent } from "./protocol.js";
 import { scriptURL } from "./trusted_urls.js";
 import { BootView, setState } from "./boot_view.js";
 import { registerServiceWorker, requestPersistence } from "./service_worker_client.js";
-import { appendMessage } from "./chat_view.js";
-import { OpApplier } from "./dom_ops.js";
+import { AnswerView } from "./chat_view.js";
+import { ChatController } from "./chat_controller.js";
+import { ConversationList } from "./conversation_list.js";
+import { openStore } from "./conversation_store.js";
+import { BackendStatus } from "./backend_status.js";
+import { ScrollFollower } from "./scroll_follow.js";
+import { conversationsAPI } from "./conversations_api.js";
 
 /** @type {import("./protocol.js").BootConfig} */
 const config = JSON.parse(/** @type {HTMLElement} */ (document.getElementById("boot-config")).textContent ?? "{}");
@@ -16,16 +21,33 @@ let nextId = 1;
 let worker = null;
 
 /**
+ * Start a request: its id (a `stop` names it) and a promise for its final event's result;
+ * streaming events go to `onEvent`.
+ * @param {Omit<import("./protocol.js").Request, "id">} request
+ * @param {(event: import("./protocol.js").WorkerEvent) => void} [onEvent]
+ * @returns {{id: number, result: Promise<any>}}
+ */
+export function start(request, onEvent) {
+  const id = nextId++;
+  const result = new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject, onEvent });
+    if (!worker) {
+      pending.delete(id);
+      reject(new Error("The assistant has not started yet."));
+      return;
+    }
+    worker.postMessage({ ...request, id });
+  });
+  return { id, result };
+}
+
+/**
  * Send a request and get a promise for its final event; streaming events go to `onEvent`.
  * @param {Omit<import("./protocol.js").Request, "id">} request
  * @param {(event: import("./protocol.js").WorkerEvent) => void} [onEvent]
  */
 export function send(request, onEvent) {
-  const id = nextId++;
-  return new Promise((resolve, reject) => {
-    pending.set(id, { resolve, reject, onEvent });
-    /** @type {Worker} */ (worker).postMessage({ ...request, id });
-  });
+  return start(request, onEvent).result;
 }
 
 function startWorker() {
@@ -38,11 +60,21 @@ function startWorker() {
     try {
       event = parseEvent(message.data);
     } catch (err) {
-      view.fail(String(err));
+      // A malformed event fails its own request; only one nobody asked for stops the page.
+      const owner = pending.get(message.data?.id);
+      if (owner) {
+        pending.delete(message.data.id);
+        owner.reject(err);
+      } else {
+        view.fail(String(err));
+      }
       return;
     }
     const entry = pending.get(event.id);
-    if (event.type === "progress") view.progress(event);
+    if (event.type === "progress") {
+      view.progress(event);
+      backend.progress(event);
+    }
     entry?.onEvent?.(event);
     if (event.type === "done" || event.type === "error") {
       pending.delete(event.id);
@@ -52,46 +84,119 @@ function startWorker() {
   worker.addEventListener("error", (e) => view.fail(`The worker stopped: ${e.message || "script error"}`));
   view.reset(config.stages);
   return send({ type: "init", config, siteURL: new URL(".", location.href).href })
-    .then(() => {
+    .then(async () => {
+      await enableChat();
       view.ready();
-      enableChat();
+      void loadModel();
     })
     .catch((err) => view.fail(err.message));
 }
 
-const input = /** @type {HTMLTextAreaElement} */ (document.getElementById("message"));
-const log = /** @type {HTMLElement} */ (document.getElementById("messages"));
+/** The model loads after Python is ready, so /groq and saved conversations work meanwhile. */
+function loadModel() {
+  return send({ type: "load-model" }).then(
+    () => backend.ready(),
+    (err) => backend.fail(/** @type {Error} */ (err).message),
+  );
+}
 
-function enableChat() {
-  /** @type {HTMLElement} */ (document.getElementById("chat")).hidden = false;
+const byId = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
+const input = /** @type {HTMLTextAreaElement} */ (byId("message"));
+const log = byId("messages");
+const backend = new BackendStatus(
+  /** @type {HTMLSelectElement} */ (byId("backend-choice")),
+  byId("backend-chooser"),
+  byId("backend-status"),
+);
+void backend.detect();
+byId("model-retry").addEventListener("click", () => {
+  backend.retrying();
+  void loadModel();
+});
+const follower = new ScrollFollower(log, /** @type {HTMLButtonElement} */ (byId("jump")));
+/** @type {ChatController | null} */
+let chat = null;
+
+async function enableChat() {
+  if (!chat) {
+    const store = await openStore();
+    const list = new ConversationList(byId("conversation-list"), {
+      onOpen: (id) => {
+        closeSidebar();
+        void chat?.open(id).then(() => follower.jump());
+      },
+      // The list is rebuilt after a change: keep the keyboard where the visitor was.
+      onRename: (id, title) => void chat?.rename(id, title).then(() => list.focusRow(id, "open")),
+      onDelete: (id) => void chat?.remove(id).then(() => byId("new-conversation").focus()),
+    });
+    chat = new ChatController({
+      store,
+      start,
+      elements: {
+        log,
+        input,
+        send: /** @type {HTMLButtonElement} */ (byId("send")),
+        stop: /** @type {HTMLButtonElement} */ (byId("stop")),
+        announcer: byId("announcer"),
+        storeNote: byId("store-note"),
+        empty: byId("empty"),
+      },
+      backend: () => backend.backend,
+      onListChange: (items, active) => list.render(items, active),
+    });
+    Object.assign(/** @type {any} */ (window).assistant, { conversations: conversationsAPI(store, chat) });
+    await chat.restore();
+    follower.jump();
+  }
+  byId("chat").hidden = false;
+  byId("sidebar").hidden = false;
   input.disabled = false;
-  /** @type {HTMLButtonElement} */ (document.getElementById("send")).disabled = false;
+  /** @type {HTMLButtonElement} */ (byId("send")).disabled = false;
   input.focus();
 }
 
-async function ask() {
-  const text = input.value.trim();
-  if (!text) return;
+function submit() {
+  if (!chat || chat.streaming) return;
+  const text = input.value;
+  if (!text.trim()) return;
   input.value = "";
-  appendMessage(log, "user", text, "done");
-  try {
-    const result = await send({ type: "ask", text });
-    appendMessage(log, "assistant", String(result), "done");
-  } catch (err) {
-    appendMessage(log, "assistant", /** @type {Error} */ (err).message, "error");
-  }
+  follower.jump();
+  void chat.ask(text);
 }
 
-document.getElementById("composer")?.addEventListener("submit", (event) => {
+byId("composer").addEventListener("submit", (event) => {
   event.preventDefault();
-  void ask();
+  submit();
 });
 input.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
     event.preventDefault();
-    void ask();
+    submit();
   }
 });
+byId("stop").addEventListener("click", () => chat?.stop());
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.defaultPrevented) return;
+  if (chat?.streaming) {
+    event.preventDefault();
+    chat.stop();
+  } else if (document.body.classList.contains("sidebar-open")) {
+    closeSidebar();
+    byId("sidebar-toggle").focus();
+  }
+});
+byId("new-conversation").addEventListener("click", () => {
+  chat?.newConversation();
+  closeSidebar();
+});
+byId("sidebar-toggle").addEventListener("click", () => {
+  const open = document.body.classList.toggle("sidebar-open");
+  byId("sidebar-toggle").setAttribute("aria-expanded", String(open));
+});
+function closeSidebar() {
+  document.body.classList.remove("sidebar-open");
+  byId("sidebar-toggle").setAttribute("aria-expanded", "false");
+}
 
 function showUpdateNote(/** @type {string} */ text) {
   const note = /** @type {HTMLElement} */ (document.getElementById("update-note"));
@@ -106,30 +211,21 @@ document.getElementById("retry")?.addEventListener("click", () => void startWork
  * @param {string[]} chunks
  */
 async function renderMessage(chunks) {
-  const item = appendMessage(log, "assistant", "", "streaming");
-  const body = /** @type {HTMLElement} */ (item.querySelector("p"));
-  const content = document.createElement("div");
-  content.className = "content";
-  body.replaceWith(content);
-  const applier = new OpApplier(content);
+  const answer = new AnswerView(log, { onCopy: () => {}, onRegenerate: () => {} });
   await send({ type: "render", chunks }, (event) => {
-    if (event.type === "ops") applier.apply(event.ops);
+    if (event.type === "ops") answer.applyOps(event.ops);
   });
-  item.dataset.state = "done";
-  return item;
+  answer.setState("done");
+  return answer.element;
 }
 
 // Exposed for tests and the chat view: typed request functions, never a string evaluator.
 Object.assign(window, {
-  assistant: { send, ping: () => send({ type: "ping" }), render: renderMessage },
+  assistant: { send, ping: () => send({ type: "ping" }), render: renderMessage, backend: () => backend.backend },
 });
 
-const reloading = await registerServiceWorker(showUpdateNote).catch((err) => {
-  console.warn("service worker unavailable:", err);
-  return false;
-});
-if (!reloading) {
-  setState("booting");
-  void startWorker();
-  void requestPersistence();
-}
+// Booting does not wait for the service worker: it only matters for later visits.
+registerServiceWorker(showUpdateNote).catch((err) => console.warn("service worker unavailable:", err));
+setState("booting");
+void startWorker();
+void requestPersistence();

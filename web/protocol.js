@@ -8,17 +8,25 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
 /**
  * @typedef {{id: number, type: "init", config: BootConfig, siteURL: string}} InitRequest
  * @typedef {{id: number, type: "ping"}} PingRequest
- * @typedef {{id: number, type: "ask", text: string}} AskRequest
- * @typedef {{id: number, type: "stop", target: number}} StopRequest
+ * @typedef {{role: "user" | "assistant", content: string}} Turn
+ * @typedef {{id: number, type: "ask", conversation: string, history: Turn[], text: string,
+ *            backend: "onnx" | "prompt-api"}} AskRequest  text starting "/groq " runs GROQ
+ * @typedef {{id: number, type: "stop", target: number}} StopRequest  target: the ask's id
  * @typedef {{id: number, type: "render", chunks: string[], sources?: Record<string, {url: string, title?: string}>}} RenderRequest
  * @typedef {InitRequest | PingRequest | AskRequest | StopRequest | RenderRequest} Request
  *
  * @typedef {{id: number, type: "progress", stage: string, loaded: number, total: number}} ProgressEvent
  * @typedef {{id: number, type: "token", text: string}} TokenEvent
  * @typedef {{id: number, type: "ops", ops: unknown[][]}} OpsEvent  DOM operations, app/render/ops.py
- * @typedef {{id: number, type: "done", result: unknown}} DoneEvent
+ * @typedef {{n: number, _id?: string, title: string, url: string, score?: number}} SourceRef
+ * @typedef {{id: number, type: "sources", query: string, params: Record<string, unknown>,
+ *            sources: SourceRef[]}} SourcesEvent  once per ask, before any text
+ * @typedef {{kind: "answer", text: string, stopped: boolean}} AnswerResult
+ * @typedef {{kind: "groq", result: unknown}} GroqResult
+ * @typedef {{id: number, type: "prompt"} & Record<string, unknown>} PromptEvent  Prompt API bridge
+ * @typedef {{id: number, type: "done", result: unknown}} DoneEvent  for an ask: AnswerResult | GroqResult
  * @typedef {{id: number, type: "error", message: string, stage?: string}} ErrorEvent
- * @typedef {ProgressEvent | TokenEvent | OpsEvent | DoneEvent | ErrorEvent} WorkerEvent
+ * @typedef {ProgressEvent | TokenEvent | OpsEvent | SourcesEvent | PromptEvent | DoneEvent | ErrorEvent} WorkerEvent
  *
  * @typedef {{url: string, size: number}} StageFile
  * @typedef {{name: string, files: StageFile[]}} Stage
@@ -32,7 +40,7 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  * }} BootConfig
  */
 
-const EVENT_TYPES = new Set(["progress", "token", "ops", "done", "error"]);
+const EVENT_TYPES = new Set(["progress", "token", "ops", "sources", "prompt", "done", "error"]);
 
 /**
  * Check an event's shape before the page acts on it: a malformed event is a bug in the worker,
@@ -50,5 +58,9 @@ export function parseEvent(data) {
     throw new TypeError("progress event without byte counts");
   }
   if (event.type === "ops" && !Array.isArray(event.ops)) throw new TypeError("ops event without a list");
+  if (event.type === "token" && typeof event.text !== "string") throw new TypeError("token event without text");
+  if (event.type === "sources" && (typeof event.query !== "string" || !Array.isArray(event.sources))) {
+    throw new TypeError("sources event without a query and a list of sources");
+  }
   return /** @type {WorkerEvent} */ (event);
 }
