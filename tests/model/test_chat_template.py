@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from app.model.chat_template import ChatTemplate, ChatTemplateError
-from tests.model.test_tokenizer_support import our_tokenizer, reference_tokenizer
+from tests.model.tokenizer_support import our_tokenizer, reference_tokenizer
 
 CONVERSATIONS = [
     [],

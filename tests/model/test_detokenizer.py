@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.model.detokenizer import IncrementalDecoder
-from tests.model.test_tokenizer_support import corpus_text, our_tokenizer
+from tests.model.tokenizer_support import corpus_text, our_tokenizer
 
 REPLACEMENT = "\ufffd"
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.model.tokenizer import Tokenizer, TokenizerError
-from tests.model.test_tokenizer_support import (
+from tests.model.tokenizer_support import (
     SPLITS,
     corpus_text,
     our_tokenizer,

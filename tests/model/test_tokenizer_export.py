@@ -10,7 +10,7 @@ import pytest
 from gguf import GGUFReader
 
 from app.model.tokenizer import Tokenizer
-from tests.model.test_tokenizer_support import our_tokenizer, shipped_gguf, tokenizer_data
+from tests.model.tokenizer_support import our_tokenizer, shipped_gguf, tokenizer_data
 from wasm_build.model.errors import ModelBuildError
 from wasm_build.tokenizer_export import FORMAT, export_tokenizer, read_tokenizer
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tests.model.test_tokenizer_support import (
+from tests.model.tokenizer_support import (
     corpus_text,
     our_tokenizer,
     reference_ids,

@@ -13,7 +13,7 @@ import tarfile
 import pytest
 
 from tests.conftest import ROOT, shared_file
-from tests.model.test_tokenizer_support import SPLITS, our_tokenizer, reference_ids
+from tests.model.tokenizer_support import SPLITS, our_tokenizer, reference_ids
 
 TEXT_SUFFIXES = {".py", ".js", ".mjs", ".md", ".html", ".css", ".toml", ".json", ".txt", ".yml"}
 
