@@ -32,3 +32,12 @@ def built_site() -> Path:
 
     build()
     return DIST
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last.
+
+    Playwright's sync API keeps an asyncio loop running in the main thread for the rest of the
+    session, after which `asyncio.run()` in the CPython tests would refuse to start.
+    """
+    items.sort(key=lambda item: "/tests/e2e/" in str(item.path).replace("\\", "/"))

@@ -26,6 +26,20 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
 ]
 
+# An init script that records every progress event the page's worker posts, in window.__progress.
+PROGRESS_SPY = """
+window.__progress = [];
+const OriginalWorker = window.Worker;
+window.Worker = class extends OriginalWorker {
+  constructor(...args) {
+    super(...args);
+    this.addEventListener("message", (e) => {
+      if (e.data?.type === "progress") window.__progress.push(e.data);
+    });
+  }
+};
+"""
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:

@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
+from tests.e2e.conftest import PROGRESS_SPY
+
 BOOT_TIMEOUT = 60_000
 
 
@@ -54,20 +56,7 @@ def test_boots_python_and_answers_ping(page: Page, site) -> None:
 
 def test_progress_reports_each_stage_in_bytes(page: Page, site) -> None:
     """Record every progress event the page receives; each stage must climb to its total."""
-    page.add_init_script(
-        """
-        window.__progress = [];
-        const Orig = window.Worker;
-        window.Worker = class extends Orig {
-          constructor(...args) {
-            super(...args);
-            this.addEventListener("message", (e) => {
-              if (e.data?.type === "progress") window.__progress.push(e.data);
-            });
-          }
-        };
-        """
-    )
+    page.add_init_script(PROGRESS_SPY)
     page.goto(site.url)
     expect(page.locator("html")).to_have_attribute("data-state", "ready", timeout=BOOT_TIMEOUT)
     events = page.evaluate("() => window.__progress")
