@@ -39,6 +39,7 @@ def _ping() -> dict[str, Any]:
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "platform": sys.platform,
+        "model": None if _model is None else {"threads": _model.threads},
     }
 
 
@@ -47,7 +48,7 @@ async def load_model(urls_json: str, threads: int) -> dict[str, Any]:
     global _model
     from app.model.web_session import WebModel
 
-    _model = await WebModel.load(json.loads(urls_json), threads=threads or None)
+    _model = await WebModel.load(json.loads(urls_json), threads=threads)
     return {"vocab": _model.tokenizer.vocab_size, "threads": threads}
 
 
@@ -81,6 +82,99 @@ async def _generate(request_id: int, request: dict[str, Any], emit: Emit) -> Non
     done = {**result.to_json(), "stop_reason": result.stop_reason}
     if running.tokens_at_stop is not None:
         # How many tokens existed when the Stop arrived: any more were already in flight.
+        done["tokens_at_stop"] = running.tokens_at_stop
+    emit(_event(request_id, "done", result=done))
+
+
+def _bridge_abort() -> Any:
+    """The running generation's AbortSignal, which also aborts the Prompt API call at once through
+    its JS AbortController instead of waiting for the model's next chunk."""
+    from app.model.generate import AbortSignal
+
+    class BridgeAbort(AbortSignal):
+        def __init__(self) -> None:
+            super().__init__()
+            self.controllers: list[Any] = []
+
+        def attach(self, controller: Any) -> Any:
+            self.controllers.append(controller)
+            return controller
+
+        def abort(self) -> None:
+            super().abort()
+            for controller in self.controllers:
+                controller.abort()
+
+    return BridgeAbort()
+
+
+def _split_messages(messages: list[dict[str, str]]) -> tuple[str | None, list[dict[str, str]], str]:
+    """Chat messages -> (system, earlier turns, the last user text): what a session is made of."""
+    system = "\n\n".join(m["content"] for m in messages if m.get("role") == "system") or None
+    turns = [
+        {"role": m["role"], "content": m["content"]}
+        for m in messages
+        if m.get("role") in ("user", "assistant")
+    ]
+    if not turns or turns[-1]["role"] != "user":
+        from app.model.errors import ModelError
+
+        raise ModelError("the last message must be the visitor's question", reason="settings")
+    return system, turns[:-1], turns[-1]["content"]
+
+
+async def _generate_prompt_api(request_id: int, request: dict[str, Any], emit: Emit) -> None:
+    """Stream an answer from the page's built-in model through the worker's bridge
+    (web/prompt_bridge.js); `stop` aborts the call through its AbortSignal, keeping what came."""
+    import js
+
+    from app.model.generate import ABORTED, STOP
+    from app.model.prompt_api import UNAVAILABLE, PromptApiBackend
+
+    system, history, text = _split_messages(request["messages"])
+    abort = _bridge_abort()
+    scope = getattr(js, "promptApiScope", None)  # installed by the bridge when the page has one
+    backend = (
+        PromptApiBackend.detect(
+            scope, controller_factory=lambda: abort.attach(js.AbortController.new())
+        )
+        if scope is not None
+        else None
+    )
+    if backend is None:
+        emit(
+            _event(
+                request_id,
+                "error",
+                message="This browser has no built-in model.",
+                reason="unavailable",
+            )
+        )
+        return
+    running = _running[request_id] = _Running(abort)
+
+    def on_progress(fraction: float) -> None:
+        emit(_event(request_id, "progress", stage="prompt-api", loaded=fraction, total=1))
+
+    parts: list[str] = []
+    try:
+        if await backend.availability() == UNAVAILABLE:
+            message = "The browser's built-in model is unavailable on this device."
+            emit(_event(request_id, "error", message=message, reason="unavailable"))
+            return
+        await backend.open(system, history, on_progress)
+        async for delta in backend.stream(text, abort):
+            parts.append(delta)
+            running.streamed.append(0)
+            emit(_event(request_id, "token", token=None, text=delta))
+    finally:
+        _running.pop(request_id, None)
+        backend.close()
+    done: dict[str, Any] = {
+        "text": "".join(parts),
+        "stop_reason": ABORTED if abort.aborted else STOP,
+    }
+    if running.tokens_at_stop is not None:
         done["tokens_at_stop"] = running.tokens_at_stop
     emit(_event(request_id, "done", result=done))
 
@@ -127,6 +221,8 @@ async def _dispatch(request_id: int, kind: str, request: dict[str, Any], emit: E
         emit(_event(request_id, "done", result=_ping()))
     elif kind == "render":
         _render(request_id, request, emit)
+    elif kind == "generate" and request.get("backend") == "prompt-api":
+        await _generate_prompt_api(request_id, request, emit)
     elif kind == "generate":
         await _generate(request_id, request, emit)
     elif kind == "stop":

@@ -11,6 +11,7 @@ import { openStore } from "./conversation_store.js";
 import { BackendStatus } from "./backend_status.js";
 import { ScrollFollower } from "./scroll_follow.js";
 import { conversationsAPI } from "./conversations_api.js";
+import { PromptHost, promptApiShape } from "./prompt_host.js";
 
 /** @type {import("./protocol.js").BootConfig} */
 const config = JSON.parse(/** @type {HTMLElement} */ (document.getElementById("boot-config")).textContent ?? "{}");
@@ -19,6 +20,8 @@ const pending = new Map();
 let nextId = 1;
 /** @type {Worker | null} */
 let worker = null;
+// Prompt API bridge: the page runs the built-in model for the worker's "prompt" events.
+const promptHost = new PromptHost((message) => worker?.postMessage(message));
 
 /**
  * Start a request: its id (a `stop` names it) and a promise for its final event's result;
@@ -70,6 +73,10 @@ function startWorker() {
       }
       return;
     }
+    if (event.type === "prompt") {
+      promptHost.handle(event); // a Prompt API call from the worker's bridge, not a reply
+      return;
+    }
     const entry = pending.get(event.id);
     if (event.type === "progress") {
       view.progress(event);
@@ -83,7 +90,11 @@ function startWorker() {
   });
   worker.addEventListener("error", (e) => view.fail(`The worker stopped: ${e.message || "script error"}`));
   view.reset(config.stages);
-  return send({ type: "init", config, siteURL: new URL(".", location.href).href })
+  // promptApi: the shape of the page's Prompt API (if any) and the page's user agent, whose
+  // Chrome major version decides the chunk mode; the worker installs its bridge from it.
+  const shape = promptApiShape();
+  const promptApi = shape ? { shape, userAgent: navigator.userAgent } : null;
+  return send({ type: "init", config, siteURL: new URL(".", location.href).href, promptApi })
     .then(async () => {
       await enableChat();
       view.ready();
@@ -221,7 +232,7 @@ async function renderMessage(chunks) {
 
 // Exposed for tests and the chat view: typed request functions, never a string evaluator.
 Object.assign(window, {
-  assistant: { send, ping: () => send({ type: "ping" }), render: renderMessage, backend: () => backend.backend },
+  assistant: { send, start, ping: () => send({ type: "ping" }), render: renderMessage, backend: () => backend.backend },
 });
 
 // Booting does not wait for the service worker: it only matters for later visits.

@@ -6,14 +6,20 @@
 export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "app", "content", "model"]);
 
 /**
- * @typedef {{id: number, type: "init", config: BootConfig, siteURL: string}} InitRequest
+ * @typedef {{shape: "current" | "legacy", userAgent: string}} PromptApiInfo  the page's Prompt API
+ * @typedef {{id: number, type: "init", config: BootConfig, siteURL: string,
+ *            promptApi?: PromptApiInfo | null}} InitRequest
  * @typedef {{id: number, type: "ping"}} PingRequest
  * @typedef {{role: "user" | "assistant", content: string}} Turn
  * @typedef {{id: number, type: "ask", conversation: string, history: Turn[], text: string,
  *            backend: "onnx" | "prompt-api"}} AskRequest  text starting "/groq " runs GROQ
  * @typedef {{id: number, type: "stop", target: number}} StopRequest  target: the ask's id
+ * @typedef {{id: number, type: "generate", messages: {role: string, content: string}[],
+ *            backend?: "onnx" | "prompt-api", max_tokens?: number, greedy?: boolean}} GenerateRequest
+ * @typedef {{type: "prompt-reply", call: number, kind: string} & Record<string, unknown>} PromptReply
+ *            page -> worker: the answer to a PromptEvent (web/prompt_host.js)
  * @typedef {{id: number, type: "render", chunks: string[], sources?: Record<string, {url: string, title?: string}>}} RenderRequest
- * @typedef {InitRequest | PingRequest | AskRequest | StopRequest | RenderRequest} Request
+ * @typedef {InitRequest | PingRequest | AskRequest | StopRequest | RenderRequest | GenerateRequest} Request
  *
  * @typedef {{id: number, type: "progress", stage: string, loaded: number, total: number}} ProgressEvent
  * @typedef {{id: number, type: "token", text: string}} TokenEvent
@@ -23,7 +29,8 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  *            sources: SourceRef[]}} SourcesEvent  once per ask, before any text
  * @typedef {{kind: "answer", text: string, stopped: boolean}} AnswerResult
  * @typedef {{kind: "groq", result: unknown}} GroqResult
- * @typedef {{id: number, type: "prompt"} & Record<string, unknown>} PromptEvent  Prompt API bridge
+ * @typedef {{id: number, type: "prompt", op: string, call: number} & Record<string, unknown>} PromptEvent
+ *            worker -> page: a Prompt API call from web/prompt_bridge.js (id 0: no request owns it)
  * @typedef {{id: number, type: "done", result: unknown}} DoneEvent  for an ask: AnswerResult | GroqResult
  * @typedef {{id: number, type: "error", message: string, stage?: string}} ErrorEvent
  * @typedef {ProgressEvent | TokenEvent | OpsEvent | SourcesEvent | PromptEvent | DoneEvent | ErrorEvent} WorkerEvent

@@ -2,6 +2,7 @@
 // app's Python entry (app/worker.py). It posts events only; it never receives code to run.
 import { installDefaultPolicy } from "./trusted_urls.js";
 import { trackFetches } from "./progress.js";
+import { handleReply, installPromptBridge } from "./prompt_bridge.js";
 
 installDefaultPolicy();
 
@@ -128,7 +129,10 @@ async function dispatch(request) {
 
 self.addEventListener("message", (/** @type {MessageEvent} */ message) => {
   const request = message.data;
+  if (handleReply(request)) return; // the page's answer to a Prompt API bridge call
   if (request?.type === "init") {
+    // The page has a Prompt API: give Python an object with its shape that calls the page.
+    if (request.promptApi) installPromptBridge(request.promptApi, post);
     booting ??= boot(request.id, request.config, request.siteURL).catch(() => { booting = null; });
     return;
   }

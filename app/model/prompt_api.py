@@ -100,8 +100,11 @@ class PromptApiBackend:
         self.session: Any = None
 
     @classmethod
-    def detect(cls, scope: Any = None) -> PromptApiBackend | None:
-        """The API on `scope` (default: the page's globals), or None where it does not exist."""
+    def detect(
+        cls, scope: Any = None, *, controller_factory: Callable[[], Any] | None = None
+    ) -> PromptApiBackend | None:
+        """The API on `scope` (default: the page's globals, or the worker's bridge scope, whose
+        `navigator.userAgent` is the page's), or None where it does not exist."""
         if scope is None:
             from .jsffi import js_module
 
@@ -109,10 +112,14 @@ class PromptApiBackend:
         major = chrome_major(str(getattr(getattr(scope, "navigator", None), "userAgent", "")))
         api = getattr(scope, "LanguageModel", None)
         if api is not None:
-            return cls(api, legacy=False, chrome_version=major)
+            return cls(
+                api, legacy=False, chrome_version=major, controller_factory=controller_factory
+            )
         legacy = getattr(getattr(scope, "ai", None), "languageModel", None)
         if legacy is not None:
-            return cls(legacy, legacy=True, chrome_version=major)
+            return cls(
+                legacy, legacy=True, chrome_version=major, controller_factory=controller_factory
+            )
         return None
 
     async def availability(self) -> str:

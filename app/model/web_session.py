@@ -57,7 +57,14 @@ class _Responsive:
 class WebModel:
     """Tokenizer, chat template and onnxruntime-web backend behind one `generate`."""
 
-    def __init__(self, tokenizer: Tokenizer, template: ChatTemplate, backend: OnnxWebBackend):
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        template: ChatTemplate,
+        backend: OnnxWebBackend,
+        threads: int | None = None,
+    ):
+        self.threads = threads  # onnxruntime-web's intra-op threads (1 without isolation)
         self.tokenizer = tokenizer
         self.template = template
         self.decoder = Decoder(_Responsive(backend), tokenizer)  # type: ignore[arg-type]
@@ -69,7 +76,7 @@ class WebModel:
         tokenizer = Tokenizer.from_bytes(await _fetch_bytes(urls["tokenizer"], "tokenizer"))
         template = ChatTemplate.from_tokenizer(tokenizer)
         backend = await OnnxWebBackend.create(urls["onnx"], info, threads=threads)
-        return cls(tokenizer, template, backend)
+        return cls(tokenizer, template, backend, threads)
 
     def prompt_ids(self, messages: Sequence[dict[str, str]]) -> list[int]:
         return self.template.encode(self.tokenizer, list(messages), add_generation_prompt=True)

@@ -14,6 +14,7 @@ from app.model.files import TOKENIZER_FILE
 from app.model.generate import GenerateOptions, generate
 from app.model.onnx_cpython import OnnxCpythonBackend
 from app.model.tokenizer import Tokenizer
+from tests.e2e.conftest import PROGRESS_SPY
 from wasm_build.paths import DIST
 
 BOOT_TIMEOUT = 90_000
@@ -58,27 +59,14 @@ def model_page(page: Page, site) -> Page:
 
 
 def test_model_loads_after_boot_with_byte_progress(page: Page, site) -> None:
-    page.add_init_script(
-        """
-        window.__modelProgress = [];
-        const Orig = window.Worker;
-        window.Worker = class extends Orig {
-          constructor(...args) {
-            super(...args);
-            this.addEventListener("message", (e) => {
-              if (e.data?.type === "progress" && e.data.stage === "model") {
-                window.__modelProgress.push([e.data.loaded, e.data.total]);
-              }
-            });
-          }
-        };
-        """
-    )
+    page.add_init_script(PROGRESS_SPY)
     page.goto(site.url)
     expect(page.locator("#backend-status")).to_have_text(
         "SmolLM2 (ONNX) · ready", timeout=BOOT_TIMEOUT
     )
-    progress = page.evaluate("() => window.__modelProgress")
+    progress = page.evaluate(
+        "() => window.__progress.filter((e) => e.stage === 'model').map((e) => [e.loaded, e.total])"
+    )
     loaded = [done for done, _ in progress]
     assert len(progress) > 3 and loaded == sorted(loaded)
     assert progress[-1][0] == progress[-1][1] > 90_000_000  # the ~97 MB model and its tokenizer
@@ -152,3 +140,17 @@ def test_corrupt_model_file_says_so_and_retry_recovers(page: Page, site) -> None
     problem.get_by_role("button", name="Retry loading the model").click()
     expect(page.locator("#backend-status")).to_contain_text("ready", timeout=BOOT_TIMEOUT)
     expect(problem).to_be_hidden()
+
+
+def test_threads_follow_cross_origin_isolation(page: Page, site, unisolated_site) -> None:
+    """Two threads where SharedArrayBuffer exists, one where the host cannot isolate the page;
+    the model answers either way."""
+    for server, isolated, threads in ((site, True, 2), (unisolated_site, False, 1)):
+        page.goto(server.url)
+        expect(page.locator("#backend-status")).to_have_text(
+            "SmolLM2 (ONNX) · ready", timeout=BOOT_TIMEOUT
+        )
+        assert page.evaluate("() => self.crossOriginIsolated") is isolated
+        assert page.evaluate("() => window.assistant.ping()")["model"] == {"threads": threads}
+        out = page.evaluate(GENERATE, [[{"role": "user", "content": PROMPTS[0]}], 8])
+        assert out["result"]["ids"] and out["streamed"]
