@@ -40,6 +40,21 @@ def test_generated_and_static_pages_are_skipped():
     ]
 
 
+def test_pages_named_with_underscores_are_pages_but_underscore_folders_are_not(tmp_path):
+    """The Python docs have library/__main__.html and library/_thread.html."""
+    for relative in (
+        "library/__main__.html",
+        "library/_thread.html",
+        "_static/x.html",
+        "library/_sources/y.html",
+        "library/.hidden.html",
+        "index.html",
+    ):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text("<html><body><h1>x</h1></body></html>")
+    assert find_pages(tmp_path) == ["index.html", "library/__main__.html", "library/_thread.html"]
+
+
 def test_one_page_document_per_page_with_url_slug_and_parent(docs):
     by_id, stats = docs
     assert stats.pages == 6

@@ -58,14 +58,19 @@ class DocsImportStats:
 
 
 def find_pages(folder: Path, exclude: tuple[str, ...] = ()) -> list[str]:
-    """Relative posix paths of the pages to import, sorted; `_*`/`.*` folders are build output."""
+    """Relative posix paths of the pages to import, sorted.
+
+    `_*`/`.*` folders are build output (`_static`, `_sources`); pages named like `__main__.html`
+    or `_thread.html` are real pages (the Python docs have both).
+    """
     patterns = DEFAULT_EXCLUDE + tuple(exclude)
     found: list[str] = []
     for path in folder.rglob("*"):
         if not path.is_file() or not path.name.lower().endswith(HTML_SUFFIXES + MARKDOWN_SUFFIXES):
             continue
         relative = path.relative_to(folder).as_posix()
-        if any(part.startswith(("_", ".")) for part in relative.split("/")):
+        *folders, name = relative.split("/")
+        if name.startswith(".") or any(part.startswith(("_", ".")) for part in folders):
             continue
         if any(fnmatch.fnmatch(relative, pattern) for pattern in patterns):
             continue
