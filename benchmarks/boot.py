@@ -12,7 +12,6 @@ Prints the median of 5 reloads for each and their ratio (goal: ours within 1.2x 
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import statistics
 import sys
@@ -26,6 +25,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, SiteServer  # noqa: E402
 from wasm_build.site import build  # noqa: E402
+from wasm_build.web_assets import read_boot_config  # noqa: E402
 
 BARE_HTML = """<!doctype html><meta charset="utf-8"><title>bare</title>
 <script type="module" src="bare.js"></script>"""
@@ -46,9 +46,7 @@ OURS_TIME = "() => performance.getEntriesByName('assistant-ready')[0].startTime"
 
 
 def bare_site(dist: Path, folder: Path) -> None:
-    config = json.loads(
-        (dist / "index.html").read_text().split('id="boot-config">')[1].split("</script>")[0]
-    )
+    config = read_boot_config((dist / "index.html").read_text())
     index = config["pyodide"]["indexURL"]
     (folder / "bare.html").write_text(BARE_HTML)
     (folder / "bare.js").write_text(BARE_PAGE)

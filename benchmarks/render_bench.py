@@ -50,6 +50,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS, SiteServer  # noqa: E402
 from wasm_build.shell import BuildError  # noqa: E402
 from wasm_build.site import build  # noqa: E402
+from wasm_build.web_assets import read_boot_config  # noqa: E402
 
 PAGES = ROOT / "benchmarks" / "render"
 NODE = ROOT / "build" / "bench-node"
@@ -167,8 +168,7 @@ def node_modules() -> Path:
 
 
 def boot_config(site: Path) -> dict:
-    html = (site / "index.html").read_text()
-    return json.loads(html.split('id="boot-config">')[1].split("</script>")[0])
+    return read_boot_config((site / "index.html").read_text())
 
 
 def bench_site(dist: Path, site: Path, chunks: list[str], settings: dict) -> None:

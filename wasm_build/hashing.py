@@ -7,6 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+def source_files(folder: Path) -> list[Path]:
+    """Every file under a source folder, without Python's bytecode caches."""
+    return [p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+
+
 def file_digest(path: Path) -> str:
     """sha256 hex of a file, read in blocks so a 100 MB model does not sit in memory twice."""
     h = hashlib.sha256()

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .compress import compressed, wants_compression
-from .hashing import tree_digest
+from .hashing import source_files, tree_digest
 from .headers import CSP, headers_file, site_headers
 from .model_assets import model_outputs
 from .outputs import STAGES, Output
@@ -26,8 +26,7 @@ MANIFEST = "precache-manifest.json"
 def input_digest() -> str:
     """Everything the site is made from; equal digests mean an identical site."""
     ensure_node_modules()
-    files = [p for d in ("app", "web", "wasm_build") for p in (ROOT / d).rglob("*") if p.is_file()]
-    files = [p for p in files if "__pycache__" not in p.parts]
+    files = [p for d in ("app", "web", "wasm_build") for p in source_files(ROOT / d)]
     files += [ROOT / "pyproject.toml", ROOT / "package-lock.json"]
     files += [NODE_MODULES / "pyodide" / n for n in PYODIDE_FILES]
     files += [NODE_MODULES / "onnxruntime-web" / "dist" / n for n in ORT_FILES]

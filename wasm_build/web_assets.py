@@ -104,6 +104,12 @@ def render_index(names: dict[str, str], csp: str, boot_config: dict) -> bytes:
     return html.encode()
 
 
+def read_boot_config(index_html: str) -> dict:
+    """The boot configuration `render_index` embedded, for tools and tests that inspect a build."""
+    start = index_html.index('id="boot-config">') + len('id="boot-config">')
+    return json.loads(index_html[start : index_html.index("</script>", start)])
+
+
 def render_service_worker(version: str, manifest: dict) -> bytes:
     text = (WEB / "sw.js").read_text()
     text = text.replace('"__VERSION__"', json.dumps(version))

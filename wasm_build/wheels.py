@@ -14,7 +14,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from .hashing import short, tree_digest
+from .hashing import short, source_files, tree_digest
 from .outputs import Output
 from .paths import CACHE, DOWNLOADS, NODE_MODULES, ROOT
 from .shell import BuildError, pip
@@ -24,9 +24,7 @@ APP_DIST = "offline-assistant"
 
 
 def app_sources() -> list[Path]:
-    return [
-        p for p in (ROOT / "app").rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ] + [ROOT / "pyproject.toml"]
+    return [*source_files(ROOT / "app"), ROOT / "pyproject.toml"]
 
 
 def build_app_wheel() -> Path:

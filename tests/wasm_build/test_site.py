@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from wasm_build.site import MANIFEST, STAMP, build
+from wasm_build.web_assets import read_boot_config
 
 HASHED = re.compile(r"\.([0-9a-f]{12})\.[a-z]+$")
 REMOTE = re.compile(rb"https?://[\w.-]+[^\s\"'`)]*")
@@ -84,7 +85,7 @@ def test_nothing_references_a_remote_url(built_site: Path, manifest: dict) -> No
 
 def test_lock_file_lists_the_bundled_wheels(built_site: Path) -> None:
     html = (built_site / "index.html").read_text()
-    config = json.loads(re.search(r'id="boot-config">(.*?)</script>', html).group(1))
+    config = read_boot_config(html)
     lock = json.loads((built_site / config["pyodide"]["lockFileURL"]).read_text())
     assert set(lock["packages"]) == {"offline-assistant", "micropip"}
     assert lock["info"]["python"].startswith("3.14")
@@ -97,7 +98,7 @@ def test_lock_file_lists_the_bundled_wheels(built_site: Path) -> None:
 
 def test_boot_config_covers_every_stage_file(built_site: Path, manifest: dict) -> None:
     html = (built_site / "index.html").read_text()
-    config = json.loads(re.search(r'id="boot-config">(.*?)</script>', html).group(1))
+    config = read_boot_config(html)
     names = [s["name"] for s in config["stages"]]
     assert names[:4] == ["runtime", "stdlib", "packages", "app"]
     for stage in config["stages"]:
