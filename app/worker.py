@@ -10,7 +10,7 @@ import json
 import platform
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 Emit = Callable[[str], None]
@@ -21,8 +21,15 @@ class _Running:
     """A generation in progress, as a Stop request finds it."""
 
     abort: Any
-    streamed: list[int] = field(default_factory=list)
+    tokens: int = 0
     tokens_at_stop: int | None = None
+
+    def result(self, result: dict[str, Any]) -> dict[str, Any]:
+        """The done event's result; after a Stop it says how many tokens existed when it came
+        (any more were already in flight)."""
+        if self.tokens_at_stop is None:
+            return result
+        return {**result, "tokens_at_stop": self.tokens_at_stop}
 
 
 # The worker's long-lived state: the loaded model and each running generation by request id.
@@ -72,7 +79,7 @@ async def _generate(request_id: int, request: dict[str, Any], emit: Emit) -> Non
     running = _running[request_id] = _Running(AbortSignal())
 
     def on_token(token: int, text: str) -> None:
-        running.streamed.append(token)
+        running.tokens += 1
         emit(_event(request_id, "token", token=token, text=text))
 
     try:
@@ -80,10 +87,7 @@ async def _generate(request_id: int, request: dict[str, Any], emit: Emit) -> Non
     finally:
         _running.pop(request_id, None)
     done = {**result.to_json(), "stop_reason": result.stop_reason}
-    if running.tokens_at_stop is not None:
-        # How many tokens existed when the Stop arrived: any more were already in flight.
-        done["tokens_at_stop"] = running.tokens_at_stop
-    emit(_event(request_id, "done", result=done))
+    emit(_event(request_id, "done", result=running.result(done)))
 
 
 def _bridge_abort() -> Any:
@@ -165,24 +169,19 @@ async def _generate_prompt_api(request_id: int, request: dict[str, Any], emit: E
         await backend.open(system, history, on_progress)
         async for delta in backend.stream(text, abort):
             parts.append(delta)
-            running.streamed.append(0)
+            running.tokens += 1
             emit(_event(request_id, "token", token=None, text=delta))
     finally:
         _running.pop(request_id, None)
         backend.close()
-    done: dict[str, Any] = {
-        "text": "".join(parts),
-        "stop_reason": ABORTED if abort.aborted else STOP,
-    }
-    if running.tokens_at_stop is not None:
-        done["tokens_at_stop"] = running.tokens_at_stop
-    emit(_event(request_id, "done", result=done))
+    done = {"text": "".join(parts), "stop_reason": ABORTED if abort.aborted else STOP}
+    emit(_event(request_id, "done", result=running.result(done)))
 
 
 def _stop(request_id: int, request: dict[str, Any], emit: Emit) -> None:
     running = _running.get(int(request.get("target", -1)))
     if running is not None:
-        running.tokens_at_stop = len(running.streamed)
+        running.tokens_at_stop = running.tokens
         running.abort.abort()
     emit(_event(request_id, "done", result={"stopped": running is not None}))
 
