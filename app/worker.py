@@ -32,7 +32,9 @@ class _Running:
         return {**result, "tokens_at_stop": self.tokens_at_stop}
 
 
-# The worker's long-lived state: the loaded model and each running generation by request id.
+# The worker's long-lived state: the content, the loaded model, each running generation by
+# request id.
+_assistant: Any = None
 _model: Any = None
 _running: dict[int, _Running] = {}
 
@@ -50,13 +52,33 @@ def _ping() -> dict[str, Any]:
     }
 
 
+def load_content(data: Any) -> dict[str, Any]:
+    """Open the content index (the worker's content stage); `data` is the file's bytes."""
+    global _assistant
+    import time
+
+    from app.chat.assistant import Assistant
+    from app.chat.settings import Settings
+    from app.content.bundle import decode
+
+    started = time.perf_counter()
+    raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
+    dataset, settings = decode(raw, "the content index")
+    _assistant = Assistant(dataset, Settings.from_json(settings))
+    return {"documents": len(dataset), "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
 async def load_model(urls_json: str, threads: int) -> dict[str, Any]:
-    """Fetch the tokenizer and open the onnxruntime-web session (the worker's model stage)."""
+    """Fetch the tokenizer and open the onnxruntime-web session (the worker's model stage),
+    then prefill the fixed instructions once: every question's prompt starts with them."""
     global _model
+    from app.chat.prompt import SYSTEM
     from app.model.web_session import WebModel
 
-    _model = await WebModel.load(json.loads(urls_json), threads=threads)
-    return {"vocab": _model.tokenizer.vocab_size, "threads": threads}
+    model = await WebModel.load(json.loads(urls_json), threads=threads)
+    await model.warm([{"role": "system", "content": SYSTEM}])
+    _model = model
+    return {"vocab": model.tokenizer.vocab_size, "threads": threads}
 
 
 async def _generate(request_id: int, request: dict[str, Any], emit: Emit) -> None:
@@ -130,13 +152,41 @@ def _split_messages(messages: list[dict[str, str]]) -> tuple[str | None, list[di
 async def _generate_prompt_api(request_id: int, request: dict[str, Any], emit: Emit) -> None:
     """Stream an answer from the page's built-in model through the worker's bridge
     (web/prompt_bridge.js); `stop` aborts the call through its AbortSignal, keeping what came."""
+    from app.model.generate import ABORTED, STOP
+
+    running = _running[request_id] = _Running(_bridge_abort())
+    parts: list[str] = []
+
+    def on_part(delta: str) -> None:
+        parts.append(delta)
+        running.tokens += 1
+        emit(_event(request_id, "token", token=None, text=delta))
+
+    def on_progress(fraction: float) -> None:
+        emit(_event(request_id, "progress", stage="prompt-api", loaded=fraction, total=1))
+
+    try:
+        await _prompt_api_turns(request["messages"], running.abort, on_part, on_progress)
+    finally:
+        _running.pop(request_id, None)
+    done = {"text": "".join(parts), "stop_reason": ABORTED if running.abort.aborted else STOP}
+    emit(_event(request_id, "done", result=running.result(done)))
+
+
+async def _prompt_api_turns(
+    messages: list[dict[str, str]],
+    abort: Any,
+    on_part: Callable[[str], None],
+    on_progress: Callable[[float], None],
+) -> None:
+    """Run chat messages on the page's built-in model; ModelError(reason="unavailable") when
+    this browser has none."""
     import js
 
-    from app.model.generate import ABORTED, STOP
+    from app.model.errors import ModelError
     from app.model.prompt_api import UNAVAILABLE, PromptApiBackend
 
-    system, history, text = _split_messages(request["messages"])
-    abort = _bridge_abort()
+    system, history, text = _split_messages(messages)
     scope = getattr(js, "promptApiScope", None)  # installed by the bridge when the page has one
     backend = (
         PromptApiBackend.detect(
@@ -146,36 +196,90 @@ async def _generate_prompt_api(request_id: int, request: dict[str, Any], emit: E
         else None
     )
     if backend is None:
+        raise ModelError("This browser has no built-in model.", reason="unavailable")
+    try:
+        if await backend.availability() == UNAVAILABLE:
+            raise ModelError(
+                "The browser's built-in model is unavailable on this device.", reason="unavailable"
+            )
+        await backend.open(system, history, on_progress)
+        async for delta in backend.stream(text, abort):
+            on_part(delta)
+    finally:
+        backend.close()
+
+
+async def _ask(request_id: int, request: dict[str, Any], emit: Emit) -> None:
+    """A visitor's question (or `/groq` query) answered from the content, streamed."""
+    from app.chat.answer import answer, is_groq_command, run_groq
+
+    if _assistant is None:
+        emit(_event(request_id, "error", message="The site's content is not loaded yet."))
+        return
+    text = str(request.get("text", "")).strip()
+    if is_groq_command(text):
+        emit(_event(request_id, "done", result=run_groq(_assistant, text)))
+        return
+    backend = request.get("backend", "onnx")
+    if backend != "prompt-api" and _model is None:
         emit(
             _event(
                 request_id,
                 "error",
-                message="This browser has no built-in model.",
-                reason="unavailable",
+                message="The language model is not loaded, so questions cannot be answered "
+                "right now. /groq queries over the site's content still work.",
+                reason="model-missing",
             )
         )
         return
-    running = _running[request_id] = _Running(abort)
-
-    def on_progress(fraction: float) -> None:
-        emit(_event(request_id, "progress", stage="prompt-api", loaded=fraction, total=1))
-
-    parts: list[str] = []
+    running = _running[request_id] = _Running(_bridge_abort())
+    stream = _prompt_api_stream(running) if backend == "prompt-api" else _onnx_stream(running)
+    count = None if backend == "prompt-api" else _model.count_messages
     try:
-        if await backend.availability() == UNAVAILABLE:
-            message = "The browser's built-in model is unavailable on this device."
-            emit(_event(request_id, "error", message=message, reason="unavailable"))
-            return
-        await backend.open(system, history, on_progress)
-        async for delta in backend.stream(text, abort):
-            parts.append(delta)
-            running.tokens += 1
-            emit(_event(request_id, "token", token=None, text=delta))
+        result = await answer(
+            _assistant,
+            str(request.get("conversation", "")),
+            list(request.get("history") or []),
+            text,
+            stream,
+            lambda kind, payload: emit(_event(request_id, kind, **payload)),
+            count,
+        )
     finally:
         _running.pop(request_id, None)
-        backend.close()
-    done = {"text": "".join(parts), "stop_reason": ABORTED if abort.aborted else STOP}
-    emit(_event(request_id, "done", result=running.result(done)))
+    emit(_event(request_id, "done", result=running.result(result)))
+
+
+def _onnx_stream(running: _Running):  # type: ignore[no-untyped-def]
+    from app.model.generate import ABORTED, GenerateOptions
+
+    async def stream(messages, on_delta):  # type: ignore[no-untyped-def]
+        def on_token(token: int, text: str) -> None:
+            running.tokens += 1
+            on_delta(text)
+
+        options = GenerateOptions(max_tokens=384)
+        result = await _model.generate(
+            _model.prompt_ids(messages), options, abort=running.abort, on_token=on_token
+        )
+        return result.text, result.stop_reason == ABORTED
+
+    return stream
+
+
+def _prompt_api_stream(running: _Running):  # type: ignore[no-untyped-def]
+    async def stream(messages, on_delta):  # type: ignore[no-untyped-def]
+        parts: list[str] = []
+
+        def on_part(delta: str) -> None:
+            parts.append(delta)
+            running.tokens += 1
+            on_delta(delta)
+
+        await _prompt_api_turns(messages, running.abort, on_part, lambda _: None)
+        return "".join(parts), running.abort.aborted
+
+    return stream
 
 
 def _stop(request_id: int, request: dict[str, Any], emit: Emit) -> None:
@@ -227,13 +331,6 @@ async def _dispatch(request_id: int, kind: str, request: dict[str, Any], emit: E
     elif kind == "stop":
         _stop(request_id, request, emit)
     elif kind == "ask":
-        emit(
-            _event(
-                request_id,
-                "error",
-                message="This build has no content or model bundled yet, so questions cannot be "
-                "answered. Python itself is running.",
-            )
-        )
+        await _ask(request_id, request, emit)
     else:
         emit(_event(request_id, "error", message=f"unknown request type {kind!r}"))

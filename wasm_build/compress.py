@@ -23,6 +23,7 @@ COMPRESSIBLE = (
     ".wasm",
     ".svg",
     ".ndjson",
+    ".idx",
     ".txt",
 )
 MIN_SIZE = 1024

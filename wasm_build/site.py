@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from .compress import compressed, wants_compression
+from .content_assets import ContentSource, content_outputs, source_digest
 from .hashing import source_files, tree_digest
 from .headers import CSP, headers_file, site_headers
 from .model_assets import model_outputs
@@ -23,14 +24,14 @@ STAMP = ".build-stamp"
 MANIFEST = "precache-manifest.json"
 
 
-def input_digest() -> str:
+def input_digest(content: ContentSource) -> str:
     """Everything the site is made from; equal digests mean an identical site."""
     ensure_node_modules()
     files = [p for d in ("app", "web", "wasm_build") for p in source_files(ROOT / d)]
     files += [ROOT / "pyproject.toml", ROOT / "package-lock.json"]
     files += [NODE_MODULES / "pyodide" / n for n in PYODIDE_FILES]
     files += [NODE_MODULES / "onnxruntime-web" / "dist" / n for n in ORT_FILES]
-    return tree_digest(files, ROOT)
+    return hashlib.sha256((tree_digest(files, ROOT) + source_digest(content)).encode()).hexdigest()
 
 
 def _stages(outputs: list[Output]) -> list[dict]:
@@ -42,13 +43,14 @@ def _stages(outputs: list[Output]) -> list[dict]:
     return stages
 
 
-def collect() -> list[Output]:
+def collect(content: ContentSource) -> list[Output]:
     """Every file of the site, in memory or by source path."""
     runtime, runtime_config = runtime_outputs()
     packages, package_config = package_outputs()
     web, names = web_outputs()
     model, model_config = model_outputs()
-    outputs = runtime + packages + web + model
+    index, content_config = content_outputs(content)
+    outputs = runtime + packages + web + index + model
     sums = {o.path: hashlib.sha256(o.read()).hexdigest() for o in outputs}
     version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
     boot_config = {
@@ -57,6 +59,7 @@ def collect() -> list[Output]:
         "pyodide": {**runtime_config["pyodide"], **package_config},
         "ort": runtime_config["ort"],
         "model": model_config,
+        "content": content_config,
         "stages": _stages(outputs),
     }
     outputs.append(Output("index.html", data=render_index(names, CSP, boot_config)))
@@ -101,15 +104,16 @@ def _write(outputs: list[Output], target: Path) -> None:
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
 
 
-def build(*, force: bool = False, log=print) -> bool:
+def build(*, force: bool = False, content: ContentSource | None = None, log=print) -> bool:
     """Build `dist/`; return False when it was already up to date (nothing is touched then)."""
     started = time.monotonic()
-    digest = input_digest()
+    content = content or ContentSource()
+    digest = input_digest(content)
     stamp = DIST / STAMP
     if not force and stamp.exists() and stamp.read_text().strip() == digest:
         log(f"dist/ is up to date ({digest[:12]})")
         return False
-    outputs = collect()
+    outputs = collect(content)
     staging = BUILD / "dist.new"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

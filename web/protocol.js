@@ -43,6 +43,8 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  *   pyodide: {indexURL: string, module: string, lockFileURL: string, packageBaseUrl: string,
  *             packages: string[]},
  *   ort: {module: string, wasmPaths: string},
+ *   model: {onnx: string, info: string, tokenizer: string},
+ *   content: {index: string},
  *   stages: Stage[],
  * }} BootConfig
  */

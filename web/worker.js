@@ -68,9 +68,21 @@ async function boot(id, config, site) {
 
     stage = "app";
     const module = pyodide.pyimport("app.worker");
-    app = { pyodide, module };
     tracker.finish("app");
-    post({ id, type: "done", result: { stage: "ready", crossOriginIsolated: self.crossOriginIsolated } });
+
+    stage = "content";
+    tracker.start(stage);
+    const response = await fetch(siteURL(config.content.index));
+    if (!response.ok) throw new Error(`HTTP ${response.status} for the content index`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const content = module.load_content(bytes).toJs({ dict_converter: Object.fromEntries });
+    tracker.finish(stage);
+    app = { pyodide, module };
+    post({
+      id,
+      type: "done",
+      result: { stage: "ready", crossOriginIsolated: self.crossOriginIsolated, content },
+    });
   } catch (err) {
     post({ id, type: "error", stage, message: `${stage} failed to load: ${errorText(err)}` });
     throw err;

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .bundle import ContentIndexError
 from .dataset import Dataset
+from .field_index import FieldIndex
 
-__all__ = ["Dataset"]
+__all__ = ["ContentIndexError", "Dataset", "FieldIndex"]

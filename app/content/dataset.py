@@ -2,7 +2,8 @@
 
 Indexes built eagerly (one pass): by `_id`, by `_type`. Built lazily on first use and then
 kept: reverse references (`references()`, joins), sorted columns for `order()` keys, and an
-inverted text index for `match`. Documents are never copied or mutated.
+inverted text index for `match`. A `FieldIndex` built at build time (per-field word counts for
+`score()`) can come with the documents. Documents are never copied or mutated.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .field_index import FieldIndex
 from .indexes import ReferenceIndex, SortedColumns, TextIndex
 
 
 class Dataset:
-    def __init__(self, documents: Iterable[dict]) -> None:
+    def __init__(self, documents: Iterable[dict], fields: FieldIndex | None = None) -> None:
         self.documents: list = list(documents)
+        self.fields = fields
         self.positions: dict[int, int] = {}
         self.by_id: dict[str, dict] = {}
         self.duplicate_ids: dict[str, list] = {}

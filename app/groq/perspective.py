@@ -43,6 +43,11 @@ def apply_perspective(
     view = _overlay(documents, layers)
     if index is None:
         return view, None
+    if len(view) == len(documents) and all(a is b for a, b in zip(view, documents, strict=True)):
+        # Nothing hidden or overlaid (content without drafts): the index, with any indexes
+        # shipped alongside it, already describes the view.
+        index.perspective_cache[tuple(layers)] = index
+        return documents, index
     view_index = type(index)(view)
     index.perspective_cache[tuple(layers)] = view_index
     return view, view_index

@@ -117,11 +117,15 @@ def compile_score_pipe(compiler: Compiler, node: A.PipeCall) -> Fn:
         compiler.in_score -= 1
         compiler.scope_depth -= 1
 
+    prune = all(hasattr(scorer, "candidates") for scorer in scorers)
+    dataset = getattr(compiler.planner, "dataset", None)
+
     def score(scope: Scope) -> object:
         items = base(scope)
         if type(items) is not list:
             return None
         scope.ctx.charge(len(items) * len(scorers))
+        skip = _zero_scored(items, scorers, dataset) if prune else None
         others = []
         scored = []
         for item in items:
@@ -130,11 +134,29 @@ def compile_score_pipe(compiler: Compiler, node: A.PipeCall) -> Fn:
                 continue
             total = item.get("_score")
             total = total if is_number(total) else 0
-            child = scope.nested(item)
-            for scorer in scorers:
-                total += scorer(child)
+            if skip is None or id(item) not in skip:
+                child = scope.nested(item)
+                for scorer in scorers:
+                    total += scorer(child)
             scored.append({**item, "_score": total})
         scored.sort(key=lambda d: -d["_score"])
         return others + scored
 
     return score
+
+
+def _zero_scored(items: list, scorers: list, dataset: object) -> set[int] | None:
+    """Ids of the items every scorer rates 0 without looking (index-backed `match` over the
+    dataset's own documents, outside the words' postings), or None when that is unknown."""
+    if dataset is None:
+        return None
+    hits: set[int] = set()
+    for scorer in scorers:
+        hits |= scorer.candidates()
+    positions, documents = dataset.positions, dataset.documents  # type: ignore[attr-defined]
+    skip = set()
+    for item in items:
+        position = positions.get(id(item))
+        if position is not None and documents[position] is item and position not in hits:
+            skip.add(id(item))
+    return skip

@@ -236,6 +236,26 @@ class Decoder:
         del self.cached_ids[common:]
         return prompt[common:]
 
+    async def awarm(self, prefix: Sequence[int]) -> None:
+        """Prefill a prefix that later prompts start with (the fixed instructions), so its
+        cost is paid once, before anyone waits for an answer."""
+        prefix = list(prefix)
+        common = 0
+        for a, b in zip(self.cached_ids, prefix, strict=False):
+            if a != b:
+                break
+            common += 1
+        if common == len(prefix) or not prefix:
+            return
+        if common == 0:
+            self.backend.reset()
+        else:
+            self.backend.truncate(common)
+        del self.cached_ids[common:]
+        todo = prefix[common:]
+        await self.backend.forward(todo, top_only=True)  # type: ignore[misc]
+        self.fed(todo)
+
     def fed(self, ids: Sequence[int]) -> None:
         self.cached_ids.extend(ids)
         if self.backend.cached != len(self.cached_ids):

@@ -81,6 +81,14 @@ class WebModel:
     def prompt_ids(self, messages: Sequence[dict[str, str]]) -> list[int]:
         return self.template.encode(self.tokenizer, list(messages), add_generation_prompt=True)
 
+    def count_messages(self, messages: Sequence[dict[str, str]]) -> int:
+        """Exact prompt length, for fitting sources and history into the window."""
+        return len(self.prompt_ids(messages))
+
+    async def warm(self, messages: Sequence[dict[str, str]]) -> None:
+        """Prefill these leading messages now; prompts that start with them reuse the cache."""
+        await self.decoder.awarm(self.template.encode(self.tokenizer, list(messages)))
+
     async def generate(
         self,
         prompt_ids: Sequence[int],

@@ -221,6 +221,8 @@ def _boost_scorer(compiler: Compiler, node: A.FuncCall):  # type: ignore[no-unty
             return score + value  # type: ignore[operator]
         return 0
 
+    if hasattr(inner, "candidates"):  # a boost is 0 wherever its inner score is
+        boost_score.candidates = inner.candidates  # type: ignore[attr-defined]
     return boost_score
 
 

@@ -1,0 +1,76 @@
+"""One answer, start to finish: retrieve, tell the page the sources, stream the model's text
+through the safe renderer, remember the turn. Shared by the browser worker and the terminal.
+
+The model is whatever `Stream` the caller hands in (onnxruntime-web, the Prompt API, CPython
+onnxruntime), so this file knows nothing about backends.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from app.groq import GroqError
+from app.render import Renderer
+
+from .assistant import Assistant, Plan
+
+Emit = Callable[[str, dict[str, Any]], None]
+# (messages, on_delta) -> (full text, stopped by the visitor)
+Stream = Callable[[list[dict[str, str]], Callable[[str], None]], Awaitable[tuple[str, bool]]]
+
+GROQ_COMMAND = "/groq"
+NOTHING_FOUND = (
+    "I found nothing in this site's content that matches your question, so I cannot answer it "
+    "from the site. Try other words, or ask about something the site covers."
+)
+
+
+def is_groq_command(text: str) -> bool:
+    return text == GROQ_COMMAND or text.startswith(GROQ_COMMAND + " ")
+
+
+def run_groq(assistant: Assistant, text: str) -> dict[str, Any]:
+    """`/groq <query>`: the result, or a GroqError whose message carries the caret excerpt."""
+    query = text[len(GROQ_COMMAND) :].strip()
+    if not query:
+        raise GroqError("write a GROQ query after /groq, for example: /groq count(*)")
+    result = assistant.groq(query)
+    json.dumps(result)  # JSON-ready by construction; fail here rather than in the page
+    return {"kind": "groq", "result": result}
+
+
+async def answer(
+    assistant: Assistant,
+    conversation: str,
+    history: list[dict[str, str]],
+    question: str,
+    stream: Stream,
+    emit: Emit,
+    count_messages: Callable[[list], int] | None = None,
+) -> dict[str, Any]:
+    """Stream one answer as `sources`, `token` and `ops` events; returns the done result."""
+    plan = assistant.plan(conversation, history, question, count_messages)
+    emit("sources", plan.sources_event())
+    renderer = Renderer(plan.citation_targets())
+
+    def on_delta(delta: str) -> None:
+        if not delta:
+            return
+        emit("token", {"text": delta})
+        ops = renderer.write(delta)
+        if ops:
+            emit("ops", {"ops": ops})
+
+    if plan.retrieval.sources:
+        text, stopped = await stream(plan.messages, on_delta)
+    else:
+        text, stopped = NOTHING_FOUND, False
+        on_delta(text)
+    emit("ops", {"ops": renderer.end()})
+    assistant.remember(conversation, plan, text)
+    return {"kind": "answer", "text": text, "stopped": stopped}
+
+
+__all__ = ["Plan", "answer", "is_groq_command", "run_groq"]

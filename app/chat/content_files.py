@@ -1,0 +1,55 @@
+"""Where the terminal finds content: a built site's index, or an NDJSON export indexed on the
+spot (the same code the build runs, so the terminal answers exactly as the page would)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from app.content import Dataset, bundle
+
+from .settings import Settings, SettingsError, load_settings
+
+INDEX_NAME = "content.idx"
+
+
+def index_documents(documents: list[dict], settings: Settings) -> bytes:
+    """The shipped index: documents without the omitted fields, word counts of the indexed."""
+    omit = set(settings.omit)
+    slim = [{k: v for k, v in doc.items() if k not in omit} for doc in documents]
+    return bundle.encode(slim, list(settings.fields), settings.to_json())
+
+
+def find_index(dist: Path) -> Path:
+    found = sorted(dist.glob(f"assets/content-*/{INDEX_NAME}"))
+    if not found:
+        raise FileNotFoundError(
+            f"{dist} has no content index (assets/content-*/{INDEX_NAME}): run `python -m "
+            "wasm_build` first, or pass --content FILE.ndjson"
+        )
+    return found[-1]
+
+
+def load_content(path: Path, settings_file: Path | None = None) -> tuple[Dataset, Settings]:
+    """A dataset and its retrieval settings from a built site (or its index file) or NDJSON."""
+    if path.is_dir():
+        path = find_index(path)
+    if path.suffix == ".ndjson":
+        documents = []
+        with path.open(encoding="utf-8") as lines:
+            for number, line in enumerate(lines, 1):
+                if line.strip():
+                    try:
+                        documents.append(json.loads(line))
+                    except ValueError as e:
+                        raise ValueError(f"{path}:{number}: not a JSON document ({e})") from e
+        settings = load_settings(settings_file)
+        dataset, _ = bundle.decode(index_documents(documents, settings), str(path))
+        return dataset, settings
+    dataset, stored = bundle.decode(path.read_bytes(), str(path))
+    if settings_file is not None:
+        return dataset, load_settings(settings_file)
+    try:
+        return dataset, Settings.from_json(stored)
+    except (KeyError, TypeError, ValueError) as e:
+        raise SettingsError(f"{path}: the index carries no usable retrieval settings") from e

@@ -1,0 +1,81 @@
+"""A visitor's question turned into the parameters of the retrieval query.
+
+`match` counts every pattern word, so filler words ("how", "do", "I") would rank any passage
+that uses them. We keep the words that carry meaning, widen most of them to prefixes
+("reading" -> "read*": GROQ wildcards, so "reads", "readline" and "readlines" count too), and
+hand the rarer half separately as `$focus`, because a word that few passages use says more
+about what the visitor wants than a word most passages use.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from app.content import Dataset
+from app.groq.matching import segment
+
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each few for from
+    further had has have having he her here hers him his how i if in into is it its itself just
+    me more most my myself no nor not now of off on once only or other our out over own same
+    she should so some such than that the their them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will with
+    would you your yours want need get make use using used way ways something thing things
+    tell know like please python example examples run write small look keep later several
+    difference between whether also able thing instead""".split()
+)
+_SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "es", "s", "ly")
+_MIN_STEM = 3
+
+
+def keywords(question: str) -> list[str]:
+    """The question's meaningful words, lower-cased, in order, once each."""
+    seen: dict[str, None] = {}
+    for word in segment(question.lower()):
+        word = word.strip("._:'").removesuffix("'s").removesuffix("\u2019s")
+        if word and word not in STOPWORDS and not word.isdigit():
+            seen.setdefault(word, None)
+    return list(seen)
+
+
+def as_pattern(word: str) -> str:
+    """A word as a match pattern: plain words become their stem plus `*`; identifiers
+    (`str.split`, `__init__`) and short words stay exact."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            word = word[: -len(suffix)]
+            break
+    if word.endswith("e") and len(word) > _MIN_STEM + 1:
+        word = word[:-1]  # "handle" -> "handl*" finds "handling" and "handler" too
+    return word + "*"
+
+
+def retrieval_params(question: str, dataset: Dataset, limit: int) -> dict[str, Any]:
+    """`$terms`, `$focus` and `$limit` for the retrieval query.
+
+    `match` inside `score()` adds one share per pattern word, so a word written twice counts
+    twice: each word is repeated by how rare it is (an inverse document frequency, 1 to 4
+    times). A word nearly every passage uses adds little; one few passages use decides."""
+    words = keywords(question)
+    if not words:
+        return {"terms": "", "focus": "", "limit": limit}
+    weights = {w: _weight(w, dataset) for w in words}
+    ranked = sorted(words, key=lambda w: -weights[w])
+    focus = set(ranked[: (len(ranked) + 1) // 2])
+    return {
+        "terms": " ".join(" ".join([as_pattern(w)] * weights[w]) for w in words),
+        "focus": " ".join(as_pattern(w) for w in words if w in focus),
+        "limit": limit,
+    }
+
+
+def _weight(word: str, dataset: Dataset) -> int:
+    index = dataset.fields
+    if index is None or "text" not in index.fields or not len(dataset):
+        return 1
+    share = max(index.document_frequency("text", word), 1) / len(dataset)
+    return max(1, min(4, round(math.log10(1 / share))))

@@ -1,0 +1,90 @@
+"""Finding the passages an answer is grounded in: the site's GROQ query over the content index.
+
+The query is the site owner's (from `assistant.toml`, shipped in the index) and runs in the
+published perspective, so drafts and unreleased versions never reach an answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.content import Dataset
+from app.groq import GroqError, evaluate
+
+from .question import retrieval_params
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Source:
+    """One passage the model may cite as `[n]`."""
+
+    n: int
+    id: str
+    title: str
+    url: str | None
+    score: float
+    text: str
+    page: str | None = None
+    link: str | None = None  # the URL resolved against the site's base_url, for the visitor
+
+    def to_json(self) -> dict[str, Any]:
+        """What the page shows in the sources panel (the passage text stays in the worker)."""
+        return {
+            "n": self.n,
+            "_id": self.id,
+            "title": self.title,
+            "url": self.link,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    query: str
+    params: dict[str, Any]
+    sources: list[Source]
+
+
+class RetrievalError(Exception):
+    """The site's retrieval query failed or returned something unusable; says which."""
+
+
+def retrieve(question: str, dataset: Dataset, settings: Settings) -> Retrieval:
+    params = retrieval_params(question, dataset, settings.passages)
+    try:
+        rows = evaluate(settings.query, dataset, params=params, perspective="published")
+    except GroqError as e:
+        raise RetrievalError(f"the site's retrieval query failed: {e}") from e
+    if not isinstance(rows, list):
+        raise RetrievalError("the site's retrieval query must return an array of passages")
+    sources = []
+    for row in rows[: settings.passages]:
+        if not isinstance(row, dict) or not isinstance(row.get("_id"), str):
+            raise RetrievalError("each passage from the retrieval query needs an _id")
+        sources.append(
+            Source(
+                n=len(sources) + 1,
+                id=row["_id"],
+                title=_text(row.get("title")) or row["_id"],
+                url=_text(row.get("url")),
+                score=row["_score"] if isinstance(row.get("_score"), (int, float)) else 0,
+                text=_text(row.get("text")) or "",
+                page=_text(row.get("page")),
+                link=_resolve(settings.base_url, _text(row.get("url"))),
+            )
+        )
+    return Retrieval(settings.query, params, sources)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _resolve(base: str, url: str | None) -> str | None:
+    """Content URLs are often relative to the site (`library/io.html#...`); links need the
+    site's address. Absolute URLs, and relative ones without a base, stay as they are."""
+    if url is None or not base or "://" in url or url.startswith(("/", "mailto:")):
+        return url
+    return base.rstrip("/") + "/" + url
