@@ -23,10 +23,14 @@ class _Running:
     abort: Any
     tokens: int = 0
     tokens_at_stop: int | None = None
+    prompt_tokens: int | None = None  # for answers: the prompt's length, and how much of it
+    reused_tokens: int | None = None  # the KV cache already held (not prefilled again)
 
     def result(self, result: dict[str, Any]) -> dict[str, Any]:
         """The done event's result; after a Stop it says how many tokens existed when it came
         (any more were already in flight)."""
+        if self.prompt_tokens is not None:
+            result = {**result, "prompt_tokens": self.prompt_tokens, "reused": self.reused_tokens}
         if self.tokens_at_stop is None:
             return result
         return {**result, "tokens_at_stop": self.tokens_at_stop}
@@ -251,16 +255,19 @@ async def _ask(request_id: int, request: dict[str, Any], emit: Emit) -> None:
 
 
 def _onnx_stream(running: _Running):  # type: ignore[no-untyped-def]
-    from app.model.generate import ABORTED, GenerateOptions
+    from app.chat.answer import generation_options
+    from app.model.generate import ABORTED
 
     async def stream(messages, on_delta):  # type: ignore[no-untyped-def]
         def on_token(token: int, text: str) -> None:
             running.tokens += 1
             on_delta(text)
 
-        options = GenerateOptions(max_tokens=384)
+        prompt = _model.prompt_ids(messages)
+        running.prompt_tokens = len(prompt)
+        running.reused_tokens = _model.reusable(prompt)
         result = await _model.generate(
-            _model.prompt_ids(messages), options, abort=running.abort, on_token=on_token
+            prompt, generation_options(), abort=running.abort, on_token=on_token
         )
         return result.text, result.stop_reason == ABORTED
 

@@ -14,7 +14,7 @@ from .hashing import source_files, tree_digest
 from .headers import CSP, headers_file, site_headers
 from .model_assets import model_outputs
 from .outputs import STAGES, Output
-from .paths import BUILD, DIST, NODE_MODULES, ROOT
+from .paths import DIST, NODE_MODULES, ROOT
 from .runtime import ORT_FILES, PYODIDE_FILES, runtime_outputs
 from .shell import ensure_node_modules
 from .web_assets import render_index, render_service_worker, web_outputs
@@ -104,29 +104,39 @@ def _write(outputs: list[Output], target: Path) -> None:
     (target / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n")
 
 
-def build(*, force: bool = False, content: ContentSource | None = None, log=print) -> bool:
-    """Build `dist/`; return False when it was already up to date (nothing is touched then)."""
+def build(
+    *,
+    force: bool = False,
+    content: ContentSource | None = None,
+    target: Path = DIST,
+    log=print,
+) -> bool:
+    """Build `dist/` (or `target`); return False when it was already up to date (nothing is
+    touched then)."""
     started = time.monotonic()
     content = content or ContentSource()
     digest = input_digest(content)
-    stamp = DIST / STAMP
+    stamp = target / STAMP
     if not force and stamp.exists() and stamp.read_text().strip() == digest:
         log(f"dist/ is up to date ({digest[:12]})")
         return False
     outputs = collect(content)
-    staging = BUILD / "dist.new"
+    staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     _write(outputs, staging)
     (staging / STAMP).write_text(digest + "\n")
     # Swap in one rename so a server never sees half a site.
-    old = BUILD / "dist.old"
+    old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if DIST.exists():
-        DIST.rename(old)
-    staging.rename(DIST)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-    total = sum(p.stat().st_size for p in DIST.rglob("*") if p.is_file())
+    total = sum(p.stat().st_size for p in target.rglob("*") if p.is_file())
     elapsed = time.monotonic() - started
-    log(f"built dist/: {len(outputs)} files, {total / 1e6:.1f} MB in {elapsed:.1f}s")
+    log(
+        f"built {target.name}/ ({content.describe()}): {len(outputs)} files, "
+        f"{total / 1e6:.1f} MB in {elapsed:.1f}s"
+    )
     return True

@@ -72,10 +72,12 @@ async function boot(id, config, site) {
 
     stage = "content";
     tracker.start(stage);
+    const contentStarted = performance.now();
     const response = await fetch(siteURL(config.content.index));
     if (!response.ok) throw new Error(`HTTP ${response.status} for the content index`);
     const bytes = new Uint8Array(await response.arrayBuffer());
     const content = module.load_content(bytes).toJs({ dict_converter: Object.fromEntries });
+    content.stage_ms = Math.round(performance.now() - contentStarted); // fetch + open
     tracker.finish(stage);
     app = { pyodide, module };
     post({

@@ -73,17 +73,17 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _answer(assistant, question: str, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
-    from app.chat.answer import answer
+    from app.chat.answer import answer, generation_options
     from app.chat.terminal_model import TerminalModel
     from app.model.files import default_model_dir
-    from app.model.generate import ABORTED, AbortSignal, GenerateOptions
+    from app.model.generate import ABORTED, AbortSignal
 
     model = TerminalModel(default_model_dir())
     abort = AbortSignal()
     events: dict[str, dict] = {}
 
     async def stream(messages, on_delta):  # type: ignore[no-untyped-def]
-        options = GenerateOptions(max_tokens=args.max_tokens)
+        options = generation_options(args.max_tokens)
         result = await model.generate(
             model.prompt_ids(messages), options, abort=abort, on_token=lambda _, t: on_delta(t)
         )

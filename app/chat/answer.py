@@ -8,10 +8,13 @@ onnxruntime), so this file knows nothing about backends.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app.groq import GroqError
+from app.model.generate import GenerateOptions
+from app.model.sampler import SamplerConfig
 from app.render import Renderer
 
 from .assistant import Assistant, Plan
@@ -25,6 +28,12 @@ NOTHING_FOUND = (
     "I found nothing in this site's content that matches your question, so I cannot answer it "
     "from the site. Try other words, or ask about something the site covers."
 )
+
+
+def generation_options(max_tokens: int = 320) -> GenerateOptions:
+    """Greedy with a mild repetition penalty: a 135M model otherwise loops on lists and code."""
+    sampler = SamplerConfig(temperature=0.0, repetition_penalty=1.15)
+    return GenerateOptions(max_tokens=max_tokens, sampler=sampler)
 
 
 def is_groq_command(text: str) -> bool:
@@ -51,7 +60,9 @@ async def answer(
     count_messages: Callable[[list], int] | None = None,
 ) -> dict[str, Any]:
     """Stream one answer as `sources`, `token` and `ops` events; returns the done result."""
+    started = time.perf_counter()
     plan = assistant.plan(conversation, history, question, count_messages)
+    planned_ms = round((time.perf_counter() - started) * 1000, 1)
     emit("sources", plan.sources_event())
     renderer = Renderer(plan.citation_targets())
 
@@ -70,7 +81,7 @@ async def answer(
         on_delta(text)
     emit("ops", {"ops": renderer.end()})
     assistant.remember(conversation, plan, text)
-    return {"kind": "answer", "text": text, "stopped": stopped}
+    return {"kind": "answer", "text": text, "stopped": stopped, "plan_ms": planned_ms}
 
 
 __all__ = ["Plan", "answer", "is_groq_command", "run_groq"]

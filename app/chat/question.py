@@ -26,7 +26,8 @@ STOPWORDS = frozenset(
     tell know like please python example examples run write small look keep later several
     difference between whether also able thing instead""".split()
 )
-_SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "es", "s", "ly")
+_SUFFIXES = ("ingly", "ings", "ing", "edly", "ed", "ly")
+_ES_AFTER = ("s", "x", "z", "ch", "sh")  # "classes", "boxes", "matches": not "files"
 _MIN_STEM = 3
 
 
@@ -34,7 +35,7 @@ def keywords(question: str) -> list[str]:
     """The question's meaningful words, lower-cased, in order, once each."""
     seen: dict[str, None] = {}
     for word in segment(question.lower()):
-        word = word.strip("._:'").removesuffix("'s").removesuffix("\u2019s")
+        word = word.strip(".:'").removesuffix("'s").removesuffix("\u2019s")
         if word and word not in STOPWORDS and not word.isdigit():
             seen.setdefault(word, None)
     return list(seen)
@@ -47,8 +48,11 @@ def as_pattern(word: str) -> str:
         return word
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
-            word = word[: -len(suffix)]
-            break
+            return word[: -len(suffix)] + "*"
+    if word.endswith("es") and word[:-2].endswith(_ES_AFTER):
+        return word[:-2] + "*"
+    if word.endswith("s") and not word.endswith("ss"):
+        return word[:-1] + "*"
     if word.endswith("e") and len(word) > _MIN_STEM + 1:
         word = word[:-1]  # "handle" -> "handl*" finds "handling" and "handler" too
     return word + "*"

@@ -16,9 +16,17 @@ from .indexes import ReferenceIndex, SortedColumns, TextIndex
 
 
 class Dataset:
-    def __init__(self, documents: Iterable[dict], fields: FieldIndex | None = None) -> None:
+    def __init__(
+        self,
+        documents: Iterable[dict],
+        fields: FieldIndex | None = None,
+        fields_of: Dataset | None = None,
+    ) -> None:
+        """`fields_of`: the dataset whose document positions `fields` counts (a perspective's
+        view shares its base's field index; documents it overlays are not in it)."""
         self.documents: list = list(documents)
         self.fields = fields
+        self.fields_of = fields_of or self
         self.positions: dict[int, int] = {}
         self.by_id: dict[str, dict] = {}
         self.duplicate_ids: dict[str, list] = {}

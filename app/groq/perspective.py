@@ -48,7 +48,7 @@ def apply_perspective(
         # shipped alongside it, already describes the view.
         index.perspective_cache[tuple(layers)] = index
         return documents, index
-    view_index = type(index)(view)
+    view_index = type(index)(view, index.fields, index.fields_of)
     index.perspective_cache[tuple(layers)] = view_index
     return view, view_index
 

@@ -153,7 +153,8 @@ def _zero_scored(items: list, scorers: list, dataset: object) -> set[int] | None
     hits: set[int] = set()
     for scorer in scorers:
         hits |= scorer.candidates()
-    positions, documents = dataset.positions, dataset.documents  # type: ignore[attr-defined]
+    base = dataset.fields_of  # type: ignore[attr-defined]
+    positions, documents = base.positions, base.documents
     skip = set()
     for item in items:
         position = positions.get(id(item))

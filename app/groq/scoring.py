@@ -87,7 +87,8 @@ def _indexed_match(compiler: Compiler, node: A.OpCall, left: Fn, right: Fn) -> S
     names = _indexed_fields(operand, index.kinds)
     if names is None:
         return None
-    positions, documents = dataset.positions, dataset.documents
+    base = dataset.fields_of  # whose positions the index counts (a view's base dataset)
+    positions, documents = base.positions, base.documents
 
     def candidates() -> set[int]:
         """Positions of the documents this match can score above 0 (`$q` known up front)."""

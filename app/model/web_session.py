@@ -85,6 +85,15 @@ class WebModel:
         """Exact prompt length, for fitting sources and history into the window."""
         return len(self.prompt_ids(messages))
 
+    def reusable(self, prompt_ids: Sequence[int]) -> int:
+        """How many leading ids of a prompt the KV cache already holds."""
+        common = 0
+        for a, b in zip(self.decoder.cached_ids, prompt_ids, strict=False):
+            if a != b:
+                break
+            common += 1
+        return common
+
     async def warm(self, messages: Sequence[dict[str, str]]) -> None:
         """Prefill these leading messages now; prompts that start with them reuse the cache."""
         await self.decoder.awarm(self.template.encode(self.tokenizer, list(messages)))

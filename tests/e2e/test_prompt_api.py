@@ -7,12 +7,12 @@ AbortError from the signal, QuotaExceededError past `inputQuota`, and destroy().
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+
+from tests.e2e.prompt_api_fake import fake_prompt_api
 
 BOOT_TIMEOUT = 90_000
 UA = (
@@ -28,111 +28,6 @@ MESSAGES = [
     {"role": "assistant", "content": "Hi!"},
     {"role": "user", "content": "What is the capital of France?"},
 ]
-
-FAKE = """
-(() => {
-  const cfg = __CONFIG__;
-  const log = [];
-  window.__fakeLM = { log };
-  const major = Number((navigator.userAgent.match(/Chrom(?:e|ium)\\/(\\d+)/) || [])[1] || 0);
-  const deltas = major >= 133;  // the explainer: deltas since Chrome 133, cumulative before
-  let state = cfg.availability;
-  const measure = (text) => [...String(text)].length;  // one token per character
-  const abortError = () => new DOMException("The operation was aborted.", "AbortError");
-  const sleep = (ms, signal) => new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? abortError());
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      log.push(["abort"]);
-      reject(signal.reason ?? abortError());
-    }, { once: true });
-  });
-
-  class Session {
-    constructor(prompts) {
-      this.inputUsage = prompts.reduce((n, p) => n + measure(p.content), 0);
-      this.inputQuota = cfg.quota;
-      this.destroyed = false;
-    }
-    async measureInputUsage(text) { return measure(text); }
-    promptStreaming(text, options = {}) {
-      const signal = options.signal;
-      const session = this;
-      let cancelled = false;
-      log.push(["prompt", String(text)]);
-      return new ReadableStream({
-        start(controller) {
-          (async () => {
-            if (session.destroyed) {
-              throw new DOMException("The session was destroyed.", "InvalidStateError");
-            }
-            const needed = measure(text);
-            if (session.inputUsage + needed > session.inputQuota) {
-              const left = session.inputQuota - session.inputUsage;
-              throw new DOMException(
-                `The input is too large: ${needed} tokens, ${left} left.`, "QuotaExceededError");
-            }
-            session.inputUsage += needed;
-            let sofar = "";
-            for (const piece of cfg.answer) {
-              await sleep(cfg.delay, signal);
-              if (cancelled) return;
-              sofar += piece;
-              controller.enqueue(deltas ? piece : sofar);
-            }
-            controller.close();
-          })().catch((err) => {
-            log.push(["error", err.name]);
-            if (!cancelled) controller.error(err);
-          });
-        },
-        cancel() { cancelled = true; log.push(["cancel"]); },
-      });
-    }
-    destroy() { this.destroyed = true; log.push(["destroy"]); }
-  }
-
-  async function create(options = {}) {
-    if (options.signal?.aborted) throw options.signal.reason ?? abortError();
-    const prompts = options.initialPrompts ?? [];
-    prompts.forEach((p, i) => {
-      if (p.role === "system" && i !== 0) throw new TypeError("A system prompt must come first.");
-    });
-    log.push(["create", JSON.parse(JSON.stringify(prompts)), options.systemPrompt ?? null]);
-    if (state === "unavailable") throw new DOMException("No model here.", "NotSupportedError");
-    const monitor = new EventTarget();
-    options.monitor?.(monitor);
-    if (state === "downloadable" || state === "downloading") {
-      for (const loaded of [0, 0.25, 0.5, 1]) {
-        await sleep(10, options.signal);
-        monitor.dispatchEvent(new ProgressEvent("downloadprogress", { loaded, total: 1 }));
-      }
-      state = "available";
-    }
-    const system = options.systemPrompt ? [{ role: "system", content: options.systemPrompt }] : [];
-    return new Session([...system, ...prompts]);
-  }
-
-  // Chromium here has a real LanguageModel that answers "unavailable": hide it where the fake
-  // plays a browser without one (an older Chrome with only window.ai, or none at all).
-  if (cfg.shape !== "current") delete window.LanguageModel;
-  if (cfg.shape === "none") return;
-  if (cfg.shape === "legacy") {
-    const legacy = { available: "readily", downloadable: "after-download", unavailable: "no" };
-    window.ai = { languageModel: {
-      capabilities: async () => ({ available: legacy[state] ?? "no" }),
-      create,
-    } };
-  } else {
-    window.LanguageModel = {
-      availability: async () => state,
-      params: async () => ({ defaultTopK: 3, maxTopK: 8, defaultTemperature: 1 }),
-      create,
-    };
-  }
-})();
-"""
 
 GENERATE = """async (messages) => {
   const events = [];
@@ -165,13 +60,6 @@ STOP_AFTER = """async ([messages, after]) => {
 }"""
 
 
-def _fake(**config: Any) -> str:
-    full = {"shape": "current", "availability": "available", "answer": ANSWER, "delay": 20}
-    full.update(config)
-    full.setdefault("quota", 10_000)
-    return FAKE.replace("__CONFIG__", json.dumps(full))
-
-
 @pytest.fixture
 def open_page(browser: Browser, site) -> Iterator[Callable[..., Page]]:
     """A page whose user agent claims a Chrome major version, with a fake Prompt API injected."""
@@ -198,7 +86,7 @@ def _tokens(events: list[dict]) -> list[str]:
 
 @pytest.mark.parametrize("major", [132, 140], ids=["cumulative-chrome132", "deltas-chrome140"])
 def test_streamed_text_is_the_answer_once_in_either_chunk_mode(open_page, major: int) -> None:
-    page = open_page(major, _fake())
+    page = open_page(major, fake_prompt_api(ANSWER))
     out = page.evaluate(GENERATE, MESSAGES)
     assert "error" not in out, out
     # The visitor sees each piece once, in order, whatever the browser's chunk mode.
@@ -213,7 +101,7 @@ def test_streamed_text_is_the_answer_once_in_either_chunk_mode(open_page, major:
 
 
 def test_download_progress_reaches_the_page(open_page) -> None:
-    page = open_page(140, _fake(availability="downloadable"))
+    page = open_page(140, fake_prompt_api(ANSWER, availability="downloadable"))
     out = page.evaluate(GENERATE, MESSAGES)
     assert "error" not in out, out
     progress = [
@@ -228,7 +116,7 @@ def test_download_progress_reaches_the_page(open_page) -> None:
 
 def test_stop_mid_answer_keeps_the_partial_text(open_page) -> None:
     answer = [f"word{i} " for i in range(40)]
-    page = open_page(140, _fake(answer=answer, delay=150))
+    page = open_page(140, fake_prompt_api(answer, delay=150))
     out = page.evaluate(STOP_AFTER, [MESSAGES, 3])
     streamed = "".join(_tokens(out["events"]))
     assert out["stop"] == {"stopped": True}
@@ -243,7 +131,7 @@ def test_stop_mid_answer_keeps_the_partial_text(open_page) -> None:
 
 
 def test_prompt_past_the_input_quota_is_a_clear_context_error(open_page) -> None:
-    page = open_page(140, _fake(quota=40))
+    page = open_page(140, fake_prompt_api(ANSWER, quota=40))
     out = page.evaluate(GENERATE, MESSAGES)
     assert out["error"]["reason"] == "context-overflow", out
     assert "too long" in out["error"]["message"]
@@ -254,7 +142,7 @@ def test_prompt_past_the_input_quota_is_a_clear_context_error(open_page) -> None
 
 @pytest.mark.parametrize("major", [128, 136])
 def test_older_window_ai_language_model_shape(open_page, major: int) -> None:
-    page = open_page(major, _fake(shape="legacy"))
+    page = open_page(major, fake_prompt_api(ANSWER, shape="legacy"))
     out = page.evaluate(GENERATE, MESSAGES)
     assert "error" not in out, out
     assert _tokens(out["events"]) == ANSWER
@@ -265,7 +153,7 @@ def test_older_window_ai_language_model_shape(open_page, major: int) -> None:
 
 
 def test_without_a_prompt_api_the_worker_says_so(open_page) -> None:
-    page = open_page(140, _fake(shape="none"))
+    page = open_page(140, fake_prompt_api(ANSWER, shape="none"))
     out = page.evaluate(GENERATE, MESSAGES)
     assert out["error"] == {
         "message": "This browser has no built-in model.",
@@ -275,7 +163,7 @@ def test_without_a_prompt_api_the_worker_says_so(open_page) -> None:
 
 
 def test_an_unavailable_built_in_model_is_reported(open_page) -> None:
-    page = open_page(140, _fake(availability="unavailable"))
+    page = open_page(140, fake_prompt_api(ANSWER, availability="unavailable"))
     out = page.evaluate(GENERATE, MESSAGES)
     assert out["error"]["reason"] == "unavailable", out
     assert "unavailable" in out["error"]["message"]
@@ -324,7 +212,7 @@ BRIDGE_IN_WORKER = """async () => {
 def test_the_worker_bridge_has_the_prompt_api_shape(open_page, major: int) -> None:
     """What Python drives in the worker behaves like the page's API: chunks verbatim in the
     browser's own mode, progress to the monitor, AbortError, QuotaExceededError, destroy."""
-    page = open_page(major, _fake(availability="downloadable", quota=500))
+    page = open_page(major, fake_prompt_api(ANSWER, availability="downloadable", quota=500))
     # The assistant's worker, where Python runs (onnxruntime may have started threads of its own).
     [worker] = [w for w in page.workers if w.evaluate("() => self.name") == "assistant"]
     out = worker.evaluate(BRIDGE_IN_WORKER)
