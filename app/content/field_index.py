@@ -126,11 +126,21 @@ class FieldIndex:
         cached = self._wildcards.get(key)
         if cached is None:
             cached = {}
+            get = cached.get
             for word in self._expand(field, term):
-                for position, count in self._word(field, word).items():
-                    cached[position] = cached.get(position, 0) + count
+                positions, counts = self._arrays(field, word)
+                for position, count in zip(positions, counts, strict=True):
+                    cached[position] = get(position, 0) + count
             self._wildcards[key] = cached
         return cached
+
+    def _arrays(self, field: str, word: str) -> tuple[array, array]:
+        positions, counts = array("I"), array("H")
+        entry = self._packed.get(field, {}).get(word)
+        if entry is not None:
+            positions.frombytes(entry[0])
+            counts.frombytes(entry[1])
+        return positions, counts
 
     def _expand(self, field: str, term: Term) -> list[str]:
         """The field's words a wildcard matches; `prefix*` by binary search (the words are
@@ -152,13 +162,5 @@ class FieldIndex:
         key = (field, word)
         cached = self._unpacked.get(key)
         if cached is None:
-            entry = self._packed.get(field, {}).get(word)
-            if entry is None:
-                cached = {}
-            else:
-                positions, counts = array("I"), array("H")
-                positions.frombytes(entry[0])
-                counts.frombytes(entry[1])
-                cached = dict(zip(positions, counts, strict=True))
-            self._unpacked[key] = cached
+            cached = self._unpacked[key] = dict(zip(*self._arrays(field, word), strict=True))
         return cached

@@ -295,7 +295,15 @@ class Compiler:
                 if type(value) is float and not value.is_integer():
                     raise self.error("an array index must be an integer", expr)
                 return "element", T.element_build(int(value))  # type: ignore[arg-type]
-        return "array", T.filter_build(self.compile_nested(expr))
+        positive_score = (
+            isinstance(expr, A.OpCall)
+            and expr.op == ">"
+            and isinstance(expr.left, A.ThisAttr)
+            and expr.left.name == "_score"
+            and isinstance(expr.right, A.Literal)
+            and expr.right.value == 0
+        )
+        return "array", T.filter_build(self.compile_nested(expr), positive_score)
 
     def compile_nested(self, node: A.Node) -> Fn:
         """Compiles an expression that runs in a nested scope (one more `^` level)."""

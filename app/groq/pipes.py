@@ -120,7 +120,7 @@ def compile_score_pipe(compiler: Compiler, node: A.PipeCall) -> Fn:
     prune = all(hasattr(scorer, "candidates") for scorer in scorers)
     dataset = getattr(compiler.planner, "dataset", None)
 
-    def score(scope: Scope) -> object:
+    def run(scope: Scope, positive_only: bool) -> object:
         items = base(scope)
         if type(items) is not list:
             return None
@@ -130,7 +130,8 @@ def compile_score_pipe(compiler: Compiler, node: A.PipeCall) -> Fn:
         scored = []
         for item in items:
             if type(item) is not dict:
-                others.append(item)
+                if not positive_only:
+                    others.append(item)
                 continue
             total = item.get("_score")
             total = total if is_number(total) else 0
@@ -138,10 +139,19 @@ def compile_score_pipe(compiler: Compiler, node: A.PipeCall) -> Fn:
                 child = scope.nested(item)
                 for scorer in scorers:
                     total += scorer(child)
-            scored.append({**item, "_score": total})
+            if not positive_only or total > 0:
+                scored.append({**item, "_score": total})
         scored.sort(key=lambda d: -d["_score"])
         return others + scored
 
+    def score(scope: Scope) -> object:
+        return run(scope, False)
+
+    def positive_only(scope: Scope) -> object:
+        """`score(...)[_score > 0]` in one pass (see traversal.filter_build)."""
+        return run(scope, True)
+
+    score.positive_only = positive_only  # type: ignore[attr-defined]
     return score
 
 

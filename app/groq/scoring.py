@@ -90,16 +90,34 @@ def _indexed_match(compiler: Compiler, node: A.OpCall, left: Fn, right: Fn) -> S
     base = dataset.fields_of  # whose positions the index counts (a view's base dataset)
     positions, documents = base.positions, base.documents
 
+    constant = compiler.is_constant(pattern_node)
+    fixed_terms = _terms(compiler.constant(pattern_node)) if constant else None
+    merged: list[dict[int, int]] = []  # per pattern word, counts over all the fields: once
+
+    def counts_of(terms: list) -> list[dict[int, int]]:
+        if constant and merged:
+            return merged
+        out = []
+        for term in terms:
+            if len(names) == 1:
+                out.append(index.postings(names[0], term))
+                continue
+            combined: dict[int, int] = {}
+            get = combined.get
+            for name in names:
+                for position, count in index.postings(name, term).items():
+                    combined[position] = get(position, 0) + count
+            out.append(combined)
+        if constant:
+            merged.extend(out)
+        return out
+
     def candidates() -> set[int]:
         """Positions of the documents this match can score above 0 (`$q` known up front)."""
         found: set[int] = set()
-        for term in fixed_terms or ():
-            for name in names:
-                found.update(index.postings(name, term))
+        for counts in counts_of(fixed_terms or []):
+            found.update(counts)
         return found
-
-    constant = compiler.is_constant(pattern_node)
-    fixed_terms = _terms(compiler.constant(pattern_node)) if constant else None
 
     def score(scope: Scope) -> float:
         doc = scope.value
@@ -110,10 +128,8 @@ def _indexed_match(compiler: Compiler, node: A.OpCall, left: Fn, right: Fn) -> S
         if not terms or not any(index.word_count(name, position) for name in names):
             return 0
         total = 0.0
-        for term in terms:
-            freq = 0
-            for name in names:
-                freq += index.postings(name, term).get(position, 0)
+        for counts in counts_of(terms):
+            freq = counts.get(position, 0)
             total += freq * (BM25_K + 1) / (freq + BM25_K)
         return total
 

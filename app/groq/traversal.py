@@ -170,8 +170,15 @@ def slice_build(left: int, right: int, exclusive: bool) -> Build:
     return build
 
 
-def filter_build(pred: Fn) -> Build:
+def filter_build(pred: Fn, positive_score: bool = False) -> Build:
+    """`positive_score`: the filter is `[_score > 0]`; straight after `score()` it is fused
+    into it, so the documents scoring 0 are never copied only to be dropped."""
+
     def build(base: Fn) -> Fn:
+        fused = getattr(base, "positive_only", None) if positive_score else None
+        if fused is not None:
+            return fused
+
         def filtered(scope: Scope) -> object:
             v = base(scope)
             if type(v) is not list:
@@ -195,6 +202,9 @@ def array_postfix_build(base: Fn) -> Fn:
         v = base(scope)
         return v if type(v) is list else None
 
+    fused = getattr(base, "positive_only", None)
+    if fused is not None:  # score() returns an array or null already: keep its fused filter
+        coerce.positive_only = fused  # type: ignore[attr-defined]
     return coerce
 
 
