@@ -40,6 +40,7 @@ class _Running:
 # request id.
 _assistant: Any = None
 _model: Any = None
+_model_loading: Any = None  # an asyncio.Future while the model stage runs
 _running: dict[int, _Running] = {}
 
 
@@ -75,13 +76,21 @@ def load_content(data: Any) -> dict[str, Any]:
 async def load_model(urls_json: str, threads: int) -> dict[str, Any]:
     """Fetch the tokenizer and open the onnxruntime-web session (the worker's model stage),
     then prefill the fixed instructions once: every question's prompt starts with them."""
-    global _model
+    global _model, _model_loading
+    import asyncio
+
     from app.chat.prompt import SYSTEM
     from app.model.web_session import WebModel
 
-    model = await WebModel.load(json.loads(urls_json), threads=threads)
-    await model.warm([{"role": "system", "content": SYSTEM}])
+    loading = _model_loading = asyncio.get_running_loop().create_future()
+    try:
+        model = await WebModel.load(json.loads(urls_json), threads=threads)
+        await model.warm([{"role": "system", "content": SYSTEM}])
+    except BaseException as e:
+        loading.set_result(None)
+        raise e
     _model = model
+    loading.set_result(model)
     return {"vocab": model.tokenizer.vocab_size, "threads": threads}
 
 
@@ -225,6 +234,8 @@ async def _ask(request_id: int, request: dict[str, Any], emit: Emit) -> None:
         emit(_event(request_id, "done", result=run_groq(_assistant, text)))
         return
     backend = request.get("backend", "onnx")
+    if backend != "prompt-api" and _model is None and _model_loading is not None:
+        await _model_loading  # a question asked while the model loads waits for it
     if backend != "prompt-api" and _model is None:
         emit(
             _event(

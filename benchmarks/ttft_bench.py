@@ -105,11 +105,14 @@ def main() -> int:
         f"(fetch + open), of which opening in Python {content['ms']} ms (goal < 300 ms)"
     )
     print(f"onnxruntime-web threads: {threads}\n")
-    print(f"{'question':48} {'prompt':>6} {'reused':>6} {'cold s':>7} {'warm s':>7} {'ratio':>6}")
+    print(
+        f"{'question':48} {'prompt':>6} {'reused':>6} {'plan ms':>7} {'cold s':>7} "
+        f"{'warm s':>7} {'ratio':>6}"
+    )
     for question, cold, warm in rows:
         d = warm["done"]
         print(
-            f"{question[:48]:48} {d['prompt_tokens']:>6} {d['reused']:>6} "
+            f"{question[:48]:48} {d['prompt_tokens']:>6} {d['reused']:>6} {d['plan_ms']:>7} "
             f"{cold['ttft'] / 1000:>7.2f} {warm['ttft'] / 1000:>7.2f} "
             f"{warm['ttft'] / cold['ttft']:>6.2f}"
         )

@@ -164,7 +164,7 @@ export class ChatController {
       else if (message.text) await this.renderText(view, message);
       if (message.state === "error") view.showError(message.error ?? "The answer failed.", message.kind === "groq");
       else view.setState(message.state, { stopped: message.stopped });
-      if (message.query !== undefined) view.showSources(message.query, message.sources ?? []);
+      if (message.query !== undefined) view.showSources(message.query, message.sources ?? [], message.params);
     }
     this.updateRegenerate();
   }
@@ -272,8 +272,9 @@ export class ChatController {
     const { message, view } = run;
     if (event.type === "sources") {
       message.query = event.query;
+      message.params = event.params;
       message.sources = event.sources;
-      view.showSources(event.query, event.sources);
+      view.showSources(event.query, event.sources, event.params);
       this.saves.soon(this.conversation);
     } else if (event.type === "token") {
       message.text += event.text;

@@ -39,9 +39,10 @@ function safeHref(url) {
 /**
  * @param {string} query
  * @param {Source[]} sources
+ * @param {Record<string, unknown>} [params]  the query's parameters, as the worker bound them
  * @returns {HTMLDetailsElement}
  */
-export function sourcesPanel(query, sources) {
+export function sourcesPanel(query, sources, params) {
   const panel = document.createElement("details");
   panel.className = "sources";
   const summary = document.createElement("summary");
@@ -82,6 +83,17 @@ export function sourcesPanel(query, sources) {
   code.textContent = query;
   pre.append(code);
   panel.append(heading, pre);
+  if (params && typeof params === "object" && Object.keys(params).length) {
+    const label = document.createElement("p");
+    label.className = "query-label";
+    label.textContent = "Parameters";
+    const values = document.createElement("pre");
+    values.className = "query-params";
+    values.textContent = Object.entries(params)
+      .map(([name, value]) => `$${name} = ${JSON.stringify(value)}`)
+      .join("\n");
+    panel.append(label, values);
+  }
   return panel;
 }
 
@@ -147,9 +159,9 @@ export class AnswerView {
     this.applier.apply(ops);
   }
 
-  /** @param {string} query @param {Source[]} sources */
-  showSources(query, sources) {
-    const panel = sourcesPanel(query, sources);
+  /** @param {string} query @param {Source[]} sources @param {Record<string, unknown>} [params] */
+  showSources(query, sources, params) {
+    const panel = sourcesPanel(query, sources, params);
     if (this.panel) this.panel.replaceWith(panel);
     else this.note.after(panel);
     this.panel = panel;

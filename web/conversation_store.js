@@ -20,6 +20,7 @@ const STORE = "conversations";
  *   kind?: "answer" | "groq",
  *   result?: unknown,
  *   query?: string,
+ *   params?: Record<string, unknown>,
  *   sources?: Source[],
  *   backend?: string,
  *   error?: string,

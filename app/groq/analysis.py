@@ -11,6 +11,7 @@ IMPLICIT_THIS = frozenset(
         "sanity::versionOf",
         "sanity::partOfRelease",
         "text::query",
+        "text::semanticSimilarity",
         "global::anywhere",
         "delta::changedAny",
         "delta::changedOnly",

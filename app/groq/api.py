@@ -48,6 +48,7 @@ def evaluate(
     identity: str = "anonymous",
     project_id: str | None = None,
     dataset_name: str | None = None,
+    semantic: Any = None,
 ) -> Any:
     """Runs a GROQ query over documents and returns a JSON-compatible value.
 
@@ -55,6 +56,7 @@ def evaluate(
     uses). `perspective` is "raw" (everything), "published" (no drafts or release versions),
     "drafts" (drafts overlaid on published documents) or a list of release names to overlay.
     `planner=False` runs the plain reference evaluation (used to check the planner).
+    `semantic` answers text::semanticSimilarity() (see app/groq/functions/semantic.py).
 
     The result may share objects with the dataset (documents are returned as they are, not
     copied): treat it as read-only, as the engine treats the documents.
@@ -70,7 +72,12 @@ def evaluate(
         raise GroqError("the dataset must be a list of documents or an app.content.Dataset")
     view, view_index = apply_perspective(documents, index, perspective)
     moment = _resolve_now(now)
-    options = {"project_id": project_id, "dataset_name": dataset_name, "raw_dataset": documents}
+    options = {
+        "project_id": project_id,
+        "dataset_name": dataset_name,
+        "raw_dataset": documents,
+        "semantic": semantic,
+    }
     ctx = Context(
         view,
         view_index if planner else None,

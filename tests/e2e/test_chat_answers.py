@@ -90,12 +90,20 @@ def test_answer_streams_with_its_sources_and_query(
     urls = [s["url"] for s in sources[0]["sources"]]
     assert any(RIGHT_PAGE.search(u) for u in urls), urls
     answer.locator(".sources summary").click()
-    expect(answer.locator(".sources pre")).to_have_text(sources[0]["query"])
+    expect(answer.locator(".sources pre.query")).to_have_text(sources[0]["query"])
+    terms = sources[0]["params"]["terms"]
+    expect(answer.locator(".sources pre.query-params")).to_contain_text(f'$terms = "{terms}"')
     expect(answer.locator(".source-list a")).to_have_count(len(urls))
     done = _events(page, "done")[-1]["result"]
     assert done["kind"] == "answer" and done["stopped"] is False
     assert "".join(t["text"] for t in tokens) == done["text"]
     expect(page.locator("#announcer")).to_have_text(done["text"])  # announced once, finished
+    ask = page.evaluate("() => window.__requests")[0]
+    assert (ask["text"], ask["history"], ask["backend"]) == (QUESTION, [], "onnx")
+    stored = page.evaluate("() => window.assistant.conversations.current()")
+    assert ask["conversation"] == stored["id"]
+    assert stored["messages"][1]["text"] == done["text"]
+    assert stored["messages"][1]["sources"][0]["url"] == urls[0]
     answer.get_by_role("button", name="Copy", exact=True).click()
     assert page.evaluate("() => navigator.clipboard.readText()") == done["text"]
 
@@ -310,11 +318,12 @@ def test_hostile_document_is_retrieved_and_nothing_executes(page: Page, owner_si
     answer = page.locator("#messages article.assistant")
     expect(answer).to_have_attribute("data-state", "done", timeout=ANSWER_TIMEOUT)
     sources = _events(page, "sources")[0]["sources"]
-    assert [s["_id"] for s in sources] == ["post-hostile"], sources  # the draft stays hidden
+    assert sources[0]["_id"] == "post-hostile", sources
+    assert not [s for s in sources if s["_id"].startswith("drafts.")]  # drafts stay hidden
     prompt = page.evaluate("() => window.__fakeLM.log.filter((e) => e[0] === 'prompt')")[0][1]
     assert "IGNORE ALL PREVIOUS INSTRUCTIONS" in prompt  # retrieved and handed to the model
     answer.locator(".sources summary").click()
-    expect(answer.locator(".source-list a")).to_have_attribute(
+    expect(answer.locator(".source-list a").first).to_have_attribute(
         "href", "https://example.org/posts/reading-files"
     )
     page.wait_for_timeout(500)
@@ -323,4 +332,6 @@ def test_hostile_document_is_retrieved_and_nothing_executes(page: Page, owner_si
     assert page.locator("#messages script, #messages img").count() == 0
     hrefs = page.evaluate("() => [...document.querySelectorAll('#messages a')].map(a => a.href)")
     assert not [h for h in hrefs if h.lower().startswith("javascript:")], hrefs
-    expect(answer.locator(".content")).to_contain_text("<script>window.__xss = 6</script>")
+    # The markup the model repeated is shown as text (Markdown still applies: `__xss` is bold).
+    expect(answer.locator(".content")).to_contain_text("<script>window.")
+    expect(answer.locator(".content")).to_contain_text('onerror="window.')

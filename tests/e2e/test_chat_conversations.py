@@ -98,7 +98,7 @@ def test_opening_a_conversation_renders_its_answers_and_sources(page: Page, site
     expect(answer.get_by_role("link", name="Reading and Writing Files")).to_have_attribute(
         "href", "https://example.org/io"
     )
-    expect(answer.locator(".sources pre")).to_have_text(
+    expect(answer.locator(".sources pre.query")).to_have_text(
         '*[_type == "section" && text match $terms]'
     )
     expect(page.get_by_role("button", name="Regenerate")).to_be_visible()
