@@ -86,13 +86,14 @@ class WebModel:
         return len(self.prompt_ids(messages))
 
     def reusable(self, prompt_ids: Sequence[int]) -> int:
-        """How many leading ids of a prompt the KV cache already holds."""
+        """How many leading ids of a prompt the KV cache holds and will not prefill again
+        (at least the last id is always fed, to get the next token's scores)."""
         common = 0
         for a, b in zip(self.decoder.cached_ids, prompt_ids, strict=False):
             if a != b:
                 break
             common += 1
-        return common
+        return min(common, len(prompt_ids) - 1)
 
     async def warm(self, messages: Sequence[dict[str, str]]) -> None:
         """Prefill these leading messages now; prompts that start with them reuse the cache."""

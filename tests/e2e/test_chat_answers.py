@@ -62,6 +62,12 @@ def _events(page: Page, kind: str) -> list[dict]:
     return [e for e in page.evaluate("() => window.__events") if e["type"] == kind]
 
 
+def _answers(page: Page) -> list[dict]:
+    """The done results of answered questions, in order."""
+    done = [e.get("result") or {} for e in _events(page, "done")]
+    return [r for r in done if isinstance(r, dict) and r.get("kind") == "answer"]
+
+
 def test_answer_streams_with_its_sources_and_query(
     context: BrowserContext, page: Page, site
 ) -> None:
@@ -135,7 +141,7 @@ def test_stop_mid_answer_keeps_the_partial_text(page: Page, site) -> None:
     assert stored["stopped"] is True and stored["text"]
 
 
-def test_regenerate_replaces_the_answer(page: Page, site) -> None:
+def test_regenerate_and_follow_up_reuse_the_kv_cache(page: Page, site) -> None:
     _ready(page, site.url)
     _ask(page, QUESTION)
     answers = page.locator("#messages article.assistant")
@@ -148,6 +154,17 @@ def test_regenerate_replaces_the_answer(page: Page, site) -> None:
     assert [a["text"] for a in asks] == [QUESTION, QUESTION]
     assert asks[1]["history"] == []
     expect(page.locator("#messages article.user")).to_have_count(1)
+    first, again = _answers(page)
+    # The same prompt again: its whole KV cache is reused (one id is fed to get scores).
+    assert again["prompt_tokens"] == first["prompt_tokens"]
+    assert again["reused"] == again["prompt_tokens"] - 1
+    assert first["reused"] > 0  # the instructions, prefilled when the model loaded
+
+    # A follow-up extends the conversation's prompt, so the earlier turn is not prefilled again.
+    _ask(page, "And how do I write lines to a file?")
+    expect(answers.nth(1)).to_have_attribute("data-state", "done", timeout=ANSWER_TIMEOUT)
+    follow_up = _answers(page)[-1]
+    assert follow_up["reused"] > again["prompt_tokens"]
 
 
 def test_reload_restores_the_conversation(page: Page, site) -> None:
