@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", type=Path, default=None, help="retrieval settings (TOML)")
     parser.add_argument("--retrieve-only", action="store_true", help="rank sources, no model")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
-    parser.add_argument("--max-tokens", type=int, default=384)
+    parser.add_argument("--max-tokens", type=int, default=256)
     parser.add_argument("question", metavar="QUESTION")
     return parser
 

@@ -49,10 +49,14 @@ def expanded_weights(model_path: Path, names: list[str]) -> dict[str, np.ndarray
 def matrices_by_gguf_name(model_path: Path, reader) -> dict[str, np.ndarray]:
     """Each GGUF matrix as onnxruntime expands it, [out, in] like the GGUF (and transformers).
 
-    Undoes only the converter's layout choices: MatMul operands are stored [in, out], and
-    matrices sharing an input are fused column-wise in the order `FUSED` gives.
+    Undoes only the converter's layout choices: MatMul operands are stored [in, out], matrices
+    sharing an input are fused column-wise in the order `FUSED` gives, and a Q4_1 operand is
+    held as two exact parts, `d * q` and the per-block minimum (`<name>.min.f32`,
+    [in / 32, out]), which the graph adds through the product; the weight they stand for is
+    their float32 sum, the very expression gguf's dequantizer evaluates.
     """
     from wasm_build.model.graph import FUSED
+    from wasm_build.model.weights import BLOCK
 
     shapes = {
         t.name: (int(t.shape[1]), int(t.shape[0])) for t in reader.tensors if len(t.shape) == 2
@@ -70,7 +74,13 @@ def matrices_by_gguf_name(model_path: Path, reader) -> dict[str, np.ndarray]:
                 break
         else:
             where[name] = (name, 0)
-    values = expanded_weights(model_path, sorted({v for v, _ in where.values()}))
+    wanted = sorted({v for v, _ in where.values()})
+    produced = {out for node in onnx.load(str(model_path)).graph.node for out in node.output}
+    minima = [v + ".min.f32" for v in wanted if v + ".min.f32" in produced]
+    values = expanded_weights(model_path, wanted + minima)
+    for name in minima:
+        value = name.removesuffix(".min.f32")
+        values[value] = values[value] + np.repeat(values[name], BLOCK, axis=0)
     out: dict[str, np.ndarray] = {}
     for name, (value, start) in where.items():
         rows = shapes[name][0]

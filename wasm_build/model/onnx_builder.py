@@ -27,7 +27,8 @@ class GraphBuilder:
         return stem if n == 0 else f"{stem}_{n}"
 
     def initializer(self, name: str, array: np.ndarray) -> str:
-        self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
+        # np.require keeps 0-d arrays scalar (ascontiguousarray would make them [1]).
+        self.initializers.append(numpy_helper.from_array(np.require(array, requirements="C"), name))
         return name
 
     def raw_initializer(self, name: str, dtype: int, dims: list[int], data: bytes) -> str:
