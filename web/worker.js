@@ -52,6 +52,13 @@ async function boot(id, config, site) {
   tracker ??= trackFetches(config.stages, siteURL, (stage, loaded, total) =>
     post({ id: stageOwner.get(stage) ?? id, type: "progress", stage, loaded, total }));
   let stage = "runtime";
+  // The content index downloads while the runtime starts: after Python is up, only opening it
+  // remains. (A failure surfaces when the content stage awaits it.)
+  const contentDownload = fetch(siteURL(config.content.index)).then(async (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status} for the content index`);
+    return new Uint8Array(await response.arrayBuffer());
+  });
+  contentDownload.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
   try {
     tracker.start(stage);
     const { loadPyodide } = await import(siteURL(config.pyodide.module));
@@ -73,11 +80,9 @@ async function boot(id, config, site) {
     stage = "content";
     tracker.start(stage);
     const contentStarted = performance.now();
-    const response = await fetch(siteURL(config.content.index));
-    if (!response.ok) throw new Error(`HTTP ${response.status} for the content index`);
-    const bytes = new Uint8Array(await response.arrayBuffer());
+    const bytes = await contentDownload;
     const content = module.load_content(bytes).toJs({ dict_converter: Object.fromEntries });
-    content.stage_ms = Math.round(performance.now() - contentStarted); // fetch + open
+    content.stage_ms = Math.round(performance.now() - contentStarted); // after Python is up
     tracker.finish(stage);
     app = { pyodide, module };
     post({
