@@ -27,6 +27,8 @@ from app.chat.content_files import load_content  # noqa: E402
 from app.chat.retrieval import retrieve  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("retrieval_questions.json")
+# The default content links to the online docs; the question set names pages relative to them.
+DOCS_BASE = "https://docs.python.org/3.11/"
 DEFAULT_CONTENT = ROOT / "dist"
 
 
@@ -48,7 +50,7 @@ def main() -> int:
         t = time.perf_counter()
         found = retrieve(q["question"], dataset, settings)
         times.append(time.perf_counter() - t)
-        urls = [s.url for s in found.sources[:5]]
+        urls = [(s.url or "").removeprefix(DOCS_BASE) for s in found.sources[:5]]
         answers = set(q["answers"])
         hits1 += bool(urls[:1] and urls[0] in answers)
         if answers & set(urls):

@@ -42,7 +42,8 @@ def _input_files(source: ContentSource) -> list[Path]:
     files += source_files(ROOT / "wasm_build" / "importers") + source_files(
         ROOT / "app" / "content"
     )
-    files += [ROOT / "app" / "groq" / "matching.py", ROOT / "app" / "chat" / "settings.py"]
+    files += [ROOT / "app" / "groq" / "matching.py", Path(__file__)]
+    files += [ROOT / "app" / "chat" / name for name in ("settings.py", "content_files.py")]
     if source.path is None:
         from .importers import ensure_python_docs
 
@@ -70,10 +71,12 @@ def source_digest(source: ContentSource) -> str:
 def _import(source: ContentSource):  # type: ignore[no-untyped-def]
     from .importers import ContentImportError, import_docs, import_python_docs
     from .importers import import_sanity_export as sanity
+    from .importers.python_docs import ONLINE_BASE_URL
 
     try:
         if source.path is None:
-            return import_python_docs(jobs=max(1, min(2, os.cpu_count() or 1)))[0]
+            jobs = max(1, min(2, os.cpu_count() or 1))
+            return import_python_docs(base_url=ONLINE_BASE_URL, jobs=jobs)[0]
         path = source.path
         if path.is_file() or (path / "data.ndjson").exists():
             return sanity(path)

@@ -14,10 +14,35 @@ INDEX_NAME = "content.idx"
 
 
 def index_documents(documents: list[dict], settings: Settings) -> bytes:
-    """The shipped index: documents without the omitted fields, word counts of the indexed."""
+    """The shipped index: documents without the omitted fields, word counts of the indexed.
+
+    A document without a `text` string gets one: the plain text of its Portable Text fields
+    (a Sanity post's `content`, say), so retrieval reads every export the same way."""
     omit = set(settings.omit)
-    slim = [{k: v for k, v in doc.items() if k not in omit} for doc in documents]
+    slim = []
+    for doc in documents:
+        kept = {k: v for k, v in doc.items() if k not in omit}
+        if not isinstance(kept.get("text"), str):
+            text = portable_text(doc)
+            if text:
+                kept["text"] = text
+        slim.append(kept)
     return bundle.encode(slim, list(settings.fields), settings.to_json())
+
+
+def portable_text(doc: dict) -> str:
+    """Paragraphs of the blocks in a document's top-level Portable Text fields."""
+    paragraphs = []
+    for key, value in doc.items():
+        if key.startswith("_") or not isinstance(value, list):
+            continue
+        for block in value:
+            if isinstance(block, dict) and block.get("_type") == "block":
+                spans = block.get("children") or []
+                line = "".join(s.get("text", "") for s in spans if isinstance(s, dict))
+                if line.strip():
+                    paragraphs.append(line.strip())
+    return "\n\n".join(paragraphs)
 
 
 def find_index(dist: Path) -> Path:
