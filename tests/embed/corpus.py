@@ -1,0 +1,75 @@
+"""A mixed corpus for parity tests: questions, documentation prose, code, other scripts,
+accents, emoji, punctuation runs, long words, special-token look-alikes and edge cases."""
+
+from __future__ import annotations
+
+SENTENCES = [
+    "How do I read a file line by line?",
+    "Iterating over the file object yields its lines one at a time.",
+    "What is the difference between a list and a tuple?",
+    "Tuples are immutable sequences, typically used to store collections of heterogeneous data.",
+    "How can I sort a dictionary by value?",
+    "The sorted() built-in returns a new sorted list from the items in iterable.",
+    "asyncio is a library to write concurrent code using the async/await syntax.",
+    "Use `with open(path, encoding='utf-8') as f:` to close the file automatically.",
+    "def fibonacci(n: int) -> int: return n if n < 2 else fibonacci(n - 1) + fibonacci(n - 2)",
+    "Raise a ValueError when the argument has the right type but an inappropriate value.",
+    "The quick brown fox jumps over the lazy dog.",
+    "PYTHONPATH augments the default search path for module files.",
+    "re.sub(r'\\s+', ' ', text) collapses runs of whitespace.",
+    "Exceptions raised in __del__() are ignored; a warning is printed to sys.stderr instead.",
+    "json.dumps({'a': 1, 'b': [1, 2, 3]}, indent=2, sort_keys=True)",
+    "The Global Interpreter Lock (GIL) ensures only one thread executes bytecode at a time.",
+    "How do I make an HTTP request without third-party packages?",
+    "urllib.request.urlopen('https://example.org/?q=1&lang=en#top') opens a URL.",
+    "What's new in Python 3.11? Faster CPython: 10-60% faster than 3.10.",
+    "e-mail, co-operate, re-enter: hyphenated words split at punctuation.",
+    "Café, naïve, résumé, façade, jalapeño, Ångström, Øresund.",
+    "Ça ne marche pas : l'élève a oublié ses crayons à l'école.",
+    "Straße, Größe, Übermut, Äpfel und Öl.",
+    "¿Dónde está la biblioteca? ¡Está allí!",
+    "ΣΑΣ ΟΔΟΣ: το Σύνταγμα της Ελλάδας.",
+    "İstanbul, ıspanak, Iğdır — Turkish dotted and dotless i.",
+    "Москва — столица России; здесь много музеев.",
+    "数据结构与算法是计算机科学的基础。",
+    "日本語のテキストとカタカナ、ひらがなが混在しています。",
+    "한국어 문장도 토큰화해야 합니다.",
+    "مرحبا بالعالم، هذه جملة عربية.",
+    "שלום עולם, זה משפט בעברית.",
+    "हिन्दी में एक वाक्य।",
+    "ภาษาไทยไม่มีช่องว่างระหว่างคำ",
+    "Emoji: 😀 👍🏽 🐍 ❤️ 👨‍👩‍👧 🇫🇷 are not in the vocabulary.",
+    "Wait... what?!?! Really??? --- yes!!! (((nested))) [[brackets]] {{braces}}",
+    '$100 + 5% = <tag> ^_^ ~`| @user #hashtag & more * / \\ "quotes"',
+    "Supercalifragilisticexpialidocious is a long word; so is pneumonoultramicroscopic.",
+    "a" * 99,
+    "b" * 100,
+    "c" * 101 + " after the long word",
+    "floccinaucinihilipilification antidisestablishmentarianism",
+    "[CLS] hello [SEP] world [MASK] [PAD] [UNK]",
+    "[cls] lower-case look-alikes are not special",
+    "tab\there newline\nthere carriage\rreturn\x0bvt\x0cff",
+    "zero\u200bwidth\u00a0non-breaking\u2003em\u3000ideographic space",
+    "control\x00chars\x01and\x7fdelete\ufffdreplacement",
+    "ﬁne ligatures ﬀ and Roman numeral Ⅻ, fractions ½ ¾",
+    "Ｆｕｌｌｗｉｄｔｈ　ｌｅｔｔｅｒｓ and ｶﾀｶﾅ",
+    "e\u0301 combining acute, n\u0303 combining tilde, a\u0308\u0304 stacked marks",
+    "Ĳ ǅ ß ẞ ﬃ",
+    "Numbers: 3.14159, 2.71828, 1e-10, 0xFF, 1_000_000, -42",
+    "Dates like 2024-01-31T12:00:00Z and times 12:30:45.",
+    "snake_case, camelCase, PascalCase, SCREAMING_CASE, kebab-case",
+    "C:\\Users\\name\\file.txt and /usr/local/bin/python3",
+    "",
+    "   ",
+    "x",
+    "!",
+    "Python",
+]
+
+# Longer than the 256-token window: truncation must match too.
+LONG = " ".join(
+    f"Section {i}: the interpreter reads the source, compiles it to bytecode and runs it."
+    for i in range(40)
+)
+
+CORPUS = [*SENTENCES, LONG]
