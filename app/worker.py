@@ -13,6 +13,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+# Imported with the worker, in the boot's "app" stage: the content stage then only opens the
+# index (the GROQ engine and chat modules take ~150 ms to import in Pyodide).
+from app.chat.answer import answer, is_groq_command, run_groq
+from app.chat.assistant import Assistant
+from app.chat.settings import Settings
+from app.content.bundle import decode
+
 Emit = Callable[[str], None]
 
 
@@ -61,10 +68,6 @@ def load_content(data: Any) -> dict[str, Any]:
     """Open the content index (the worker's content stage); `data` is the file's bytes."""
     global _assistant
     import time
-
-    from app.chat.assistant import Assistant
-    from app.chat.settings import Settings
-    from app.content.bundle import decode
 
     started = time.perf_counter()
     raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
@@ -224,8 +227,6 @@ async def _prompt_api_turns(
 
 async def _ask(request_id: int, request: dict[str, Any], emit: Emit) -> None:
     """A visitor's question (or `/groq` query) answered from the content, streamed."""
-    from app.chat.answer import answer, is_groq_command, run_groq
-
     if _assistant is None:
         emit(_event(request_id, "error", message="The site's content is not loaded yet."))
         return

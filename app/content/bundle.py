@@ -20,7 +20,7 @@ from .dataset import Dataset
 from .field_index import FieldIndex
 
 MAGIC = b"offline-assistant content index\n"
-VERSION = 1
+VERSION = 2
 # Written with marshal version 4, which every Python from 3.4 to 3.14 reads.
 _MARSHAL_VERSION = 4
 

@@ -7,9 +7,10 @@ own tokeniser (`app.groq.matching.tokens_of`), so a score computed from the inde
 score computed from the text, to the last digit (tests hold it to that; counts are stored
 in 16 bits, more than any field of a real document repeats one word).
 
-Postings are kept as packed bytes (uint32 positions, uint16 counts) and unpacked per word on
-first use: loading the index costs no per-posting Python work. Words are stored in sorted order,
-so a `prefix*` pattern finds its words by binary search.
+Each field is stored as four flat columns: its words, sorted and joined by newlines; where each
+word's postings start (uint32); all document positions (uint32); all counts (uint16). Opening the
+index therefore creates a handful of objects, not one per word (which made opening 2-3x slower
+in Pyodide), and a word is found by binary search, which also serves `prefix*` patterns.
 """
 
 from __future__ import annotations
@@ -45,17 +46,10 @@ class FieldIndex:
     how many words each document has in it (a field without words scores 0, not 0.0).
     """
 
-    def __init__(
-        self,
-        packed: dict[str, dict[str, tuple[bytes, bytes]]],
-        kinds: dict[str, str],
-        lengths: dict[str, bytes],
-    ) -> None:
-        self._packed = packed
-        self.kinds = kinds
-        self._lengths_packed = lengths
-        self._lengths: dict[str, array] = {}
-        self._vocabulary: dict[str, list[str]] = {}
+    def __init__(self, columns: dict[str, dict]) -> None:
+        self._columns = columns
+        self.kinds = {name: c["kind"] for name, c in columns.items()}
+        self._opened: dict[str, _Field] = {}
         self._unpacked: dict[tuple[str, str], Postings] = {}
         self._wildcards: dict[tuple[str, str], Postings] = {}
 
@@ -79,44 +73,59 @@ class FieldIndex:
                         counts[position] = counts.get(position, 0) + 1
                         length += 1
                 lengths[name].append(length)
-        packed = {
-            name: {
-                word: (
-                    array("I", counts.keys()).tobytes(),
-                    array("H", (min(c, _MAX_COUNT) for c in counts.values())).tobytes(),
-                )
-                for word, counts in sorted(words.items())
+        columns = {}
+        for name, words in raw.items():
+            ordered = sorted(words)
+            starts, positions, counts = array("I", [0]), array("I"), array("H")
+            for word in ordered:
+                postings = words[word]
+                positions.extend(postings.keys())
+                counts.extend(min(c, _MAX_COUNT) for c in postings.values())
+                starts.append(len(positions))
+            shape = shapes[name]
+            columns[name] = {
+                "kind": next(iter(shape)) if len(shape) == 1 else MIXED,
+                "words": "\n".join(ordered),
+                "starts": starts.tobytes(),
+                "positions": positions.tobytes(),
+                "counts": counts.tobytes(),
+                "lengths": lengths[name].tobytes(),
             }
-            for name, words in raw.items()
-        }
-        kinds = {f: next(iter(shapes[f])) if len(shapes[f]) == 1 else MIXED for f in fields}
-        return cls(packed, kinds, {f: lengths[f].tobytes() for f in fields})
+        return cls(columns)
 
     @classmethod
     def from_payload(cls, payload: dict) -> FieldIndex:
-        return cls(payload["words"], payload["kinds"], payload["lengths"])
+        return cls(payload)
+
+    def to_payload(self) -> dict:
+        return self._columns
 
     @property
     def fields(self) -> list[str]:
-        return list(self._packed)
+        return list(self._columns)
 
-    def to_payload(self) -> dict:
-        return {"words": self._packed, "kinds": self.kinds, "lengths": self._lengths_packed}
+    def covers(self, field: str) -> bool:
+        return field in self._columns
+
+    def _field(self, field: str) -> _Field | None:
+        opened = self._opened.get(field)
+        if opened is None and field in self._columns:
+            opened = self._opened[field] = _Field(self._columns[field])
+        return opened
 
     def word_count(self, field: str, position: int) -> int:
         """How many words the document at `position` has in `field`."""
-        lengths = self._lengths.get(field)
-        if lengths is None:
-            lengths = self._lengths[field] = array("I")
-            lengths.frombytes(self._lengths_packed[field])
-        return lengths[position] if position < len(lengths) else 0
-
-    def covers(self, field: str) -> bool:
-        return field in self._packed
+        opened = self._field(field)
+        if opened is None or position >= len(opened.lengths):
+            return 0
+        return opened.lengths[position]
 
     def document_frequency(self, field: str, word: str) -> int:
-        entry = self._packed.get(field, {}).get(word)
-        return 0 if entry is None else len(entry[0]) // 4
+        opened = self._field(field)
+        if opened is None:
+            return 0
+        index = opened.find(word)
+        return 0 if index is None else opened.starts[index + 1] - opened.starts[index]
 
     def postings(self, field: str, term: Term) -> Postings:
         """Where a pattern word occurs in a field; a wildcard sums every word it matches."""
@@ -126,41 +135,61 @@ class FieldIndex:
         cached = self._wildcards.get(key)
         if cached is None:
             cached = {}
-            get = cached.get
-            for word in self._expand(field, term):
-                positions, counts = self._arrays(field, word)
-                for position, count in zip(positions, counts, strict=True):
-                    cached[position] = get(position, 0) + count
+            opened = self._field(field)
+            if opened is not None:
+                get = cached.get
+                for index in opened.expand(term):
+                    positions, counts = opened.arrays(index)
+                    for position, count in zip(positions, counts, strict=True):
+                        cached[position] = get(position, 0) + count
             self._wildcards[key] = cached
         return cached
-
-    def _arrays(self, field: str, word: str) -> tuple[array, array]:
-        positions, counts = array("I"), array("H")
-        entry = self._packed.get(field, {}).get(word)
-        if entry is not None:
-            positions.frombytes(entry[0])
-            counts.frombytes(entry[1])
-        return positions, counts
-
-    def _expand(self, field: str, term: Term) -> list[str]:
-        """The field's words a wildcard matches; `prefix*` by binary search (the words are
-        stored sorted), any other shape by testing every word."""
-        vocabulary = self._vocabulary.get(field)
-        if vocabulary is None:
-            vocabulary = self._vocabulary[field] = list(self._packed.get(field, {}))
-        prefix = term.source[:-1]
-        if term.source.endswith("*") and "*" not in prefix:
-            start = bisect_left(vocabulary, prefix)
-            end = start
-            while end < len(vocabulary) and vocabulary[end].startswith(prefix):
-                end += 1
-            return vocabulary[start:end]
-        match = term.regex.match
-        return [word for word in vocabulary if match(word)]
 
     def _word(self, field: str, word: str) -> Postings:
         key = (field, word)
         cached = self._unpacked.get(key)
         if cached is None:
-            cached = self._unpacked[key] = dict(zip(*self._arrays(field, word), strict=True))
+            opened = self._field(field)
+            index = None if opened is None else opened.find(word)
+            cached = {} if index is None else dict(zip(*opened.arrays(index), strict=True))
+            self._unpacked[key] = cached
         return cached
+
+
+class _Field:
+    """One field's columns, opened on first use."""
+
+    def __init__(self, columns: dict) -> None:
+        self.words = columns["words"].split("\n") if columns["words"] else []
+        self.starts = _array("I", columns["starts"])
+        self.lengths = _array("I", columns["lengths"])
+        self._positions = memoryview(columns["positions"])
+        self._counts = memoryview(columns["counts"])
+
+    def find(self, word: str) -> int | None:
+        index = bisect_left(self.words, word)
+        return index if index < len(self.words) and self.words[index] == word else None
+
+    def arrays(self, index: int) -> tuple[array, array]:
+        start, end = self.starts[index], self.starts[index + 1]
+        return (
+            _array("I", self._positions[start * 4 : end * 4]),
+            _array("H", self._counts[start * 2 : end * 2]),
+        )
+
+    def expand(self, term: Term) -> range | list[int]:
+        """Indexes of the words a wildcard matches; `prefix*` by binary search."""
+        prefix = term.source[:-1]
+        if term.source.endswith("*") and "*" not in prefix:
+            start = end = bisect_left(self.words, prefix)
+            while end < len(self.words) and self.words[end].startswith(prefix):
+                end += 1
+            return range(start, end)
+        match = term.regex.match
+        return [i for i, word in enumerate(self.words) if match(word)]
+
+
+def _array(code: str, data: bytes | memoryview) -> array:
+    out = array(code)
+    out.frombytes(data)
+    return out

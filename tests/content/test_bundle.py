@@ -101,7 +101,7 @@ def test_settings_and_documents_round_trip() -> None:
     data = bundle.encode(DOCS, ["text"], {"query": "*"})
     dataset, stored = bundle.decode(data)
     assert dataset.documents == DOCS and stored == {"query": "*"}
-    assert data.splitlines()[1].startswith(b'{"version":1,"documents":5')
+    assert data.splitlines()[1].startswith(b'{"version":2,"documents":5')
 
 
 def test_field_shapes_and_word_counts() -> None:
@@ -117,9 +117,9 @@ def test_field_shapes_and_word_counts() -> None:
         (b"not an index", "is not a content index"),
         (bundle.MAGIC + b'{"version":99}\n', "format version 99"),
         (bundle.MAGIC + b"{oops\n", "unreadable header"),
-        (bundle.MAGIC + b'{"version":1,"documents":1}\n' + b"\x00\x01", "damaged"),
+        (bundle.MAGIC + b'{"version":2,"documents":1}\n' + b"\x00\x01", "damaged"),
         (
-            bundle.MAGIC + b'{"version":1,"documents":2}\n' + marshal.dumps({"documents": []}),
+            bundle.MAGIC + b'{"version":2,"documents":2}\n' + marshal.dumps({"documents": []}),
             "does not hold documents",
         ),
     ],
