@@ -3,21 +3,12 @@
 import { installDefaultPolicy } from "./trusted_urls.js";
 import { trackFetches } from "./progress.js";
 import { handleReply, installPromptBridge } from "./prompt_bridge.js";
+import { decodeStep } from "./ort_helpers.js";
 
 installDefaultPolicy();
 
-/**
- * Resolve after the worker has had a chance to handle queued messages (a Stop, say). A
- * MessageChannel round trip is a real task, unlike a resolved promise, and is not clamped the
- * way nested setTimeout(0) is.
- */
-Object.assign(self, {
-  yieldToEvents: () => new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => resolve(undefined);
-    channel.port2.postMessage(null);
-  }),
-});
+// app/model/onnx_web.py calls this once per token (one FFI call instead of dozens).
+Object.assign(self, { decodeStep });
 
 /** @typedef {import("./protocol.js").BootConfig} BootConfig */
 /** @typedef {import("./protocol.js").WorkerEvent} WorkerEvent */

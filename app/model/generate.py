@@ -117,7 +117,15 @@ class _Run:
         self.ids: list[int] = []
         self.deltas: list[str] = []
         self.reason: str | None = MAX_TOKENS if self.budget == 0 else None
-        self.top_only = self.sampler.top_candidates_suffice(decoder.backend.top_k)
+        # A backend that keeps the last full scores at hand (onnxruntime-web) lets a repetition
+        # penalty use the top candidates too, asking for the full scores only when they cannot
+        # decide (rare): the 49,152 logits then rarely cross into Python.
+        self.full_scores: Callable[[], Scores] | None = getattr(
+            decoder.backend, "full_scores", None
+        )
+        self.top_only = self.sampler.top_candidates_suffice(
+            decoder.backend.top_k, full_on_demand=self.full_scores is not None
+        )
         self.to_feed = decoder.prepare(self.prompt)
 
     def ready(self) -> bool:
@@ -129,7 +137,7 @@ class _Run:
     def take(self, scores: Scores) -> tuple[int, str] | None:
         """Account for a forward pass over `to_feed`; returns the new (id, delta) or None."""
         self.decoder.fed(self.to_feed)
-        token = self.sampler.pick(scores, previous=[*self.prompt, *self.ids])
+        token = self.sampler.pick(scores, previous=[*self.prompt, *self.ids], full=self.full_scores)
         if token in self.stop_ids:
             self.reason = STOP
             return None

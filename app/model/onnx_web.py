@@ -1,19 +1,20 @@
 """The browser backend: onnxruntime-web driven from Python in the worker through Pyodide's `js` FFI.
 
 Implements `AsyncBackend` (onnxruntime-web's `run()` returns a Promise). Per-token Python cost is
-kept small by keeping the KV cache in JavaScript: each step's `present.*` tensors are fed back as
-the next step's `past_key_values.*` without ever crossing into Python, and only the 64 best
-logits (`top_logits`/`top_ids`) cross back when the sampler allows it; the full 49,152 logits
-otherwise. Token ids cross as one BigInt64Array built from packed bytes.
+kept small by keeping the KV cache in JavaScript: one call per token to `decodeStep`
+(web/ort_helpers.js) builds the id tensors, runs the session and feeds each `present.*` output
+back as the next `past_key_values.*` input, so no tensor crosses into Python (one FFI call per
+KV tensor was ~20% of a decode step). Only the 64 best logits (`top_logits`/`top_ids`) cross back
+when the sampler allows it; the full 49,152 logits stay in JavaScript until `full_scores()` asks.
 
-The worker must have loaded onnxruntime-web as the global `ort` (or pass `ort=`). Session options
-the model needs (from model.json): `extra: {session: {disable_quant_qdq: "1"}}`, else every
-weight is re-expanded on every step (~1.7 tokens/s instead of ~30).
+The worker must have loaded onnxruntime-web as the global `ort` and exposed `decodeStep` on its
+global scope (web/worker.js does both; or pass `ort=` / `step=`). Session options the model needs
+(from model.json): `extra: {session: {disable_quant_qdq: "1"}}`, else every weight is
+re-expanded on every step (~1.7 tokens/s instead of ~30).
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Sequence
 from typing import Any
 
@@ -48,31 +49,41 @@ def session_options(info: dict[str, Any], *, threads: int | None = None) -> dict
 class OnnxWebBackend:
     """KV cache as onnxruntime-web tensors; create with `await OnnxWebBackend.create(...)`."""
 
-    def __init__(self, session: Any, info: dict[str, Any], ort: Any) -> None:
+    def __init__(self, session: Any, info: dict[str, Any], ort: Any, step: Any) -> None:
         cfg = info["config"]
         self.session = session
         self.ort = ort
         self.context_length: int = int(cfg["context_length"])
         self.top_k: int = int(info.get("top_k", 0))
-        self._layers = int(cfg["n_layers"])
+        self._step = step
         self._kv_heads = int(cfg["n_kv_heads"])
         self._head_dim = int(cfg["head_dim"])
         self._names = [
             (f"past_key_values.{i}.{kv}", f"present.{i}.{kv}")
-            for i in range(self._layers)
+            for i in range(int(cfg["n_layers"]))
             for kv in ("key", "value")
         ]
-        self._past: list[Any] = []
-        self._cached = 0
         presents = [present for _, present in self._names]
-        # Built once: converting 60+ names to a JS array every step is measurable overhead.
-        self._fetch_top = to_js(["top_logits", "top_ids", *presents])
+        # Built once: converting 60+ names to JS arrays every step is measurable overhead.
+        self._pairs = to_js([list(pair) for pair in self._names])
+        # The full logits come along with the top ones (a 196 KB copy inside JavaScript): a
+        # repetition penalty now and then needs them after the fact (`full_scores`).
+        self._fetch_top = to_js(["top_logits", "top_ids", "logits", *presents])
         self._fetch_full = to_js(["logits", *presents])
+        self._feeds: Any = None  # the KV cache: a JS object, past_key_values.* -> Tensor
+        self._logits: Any = None  # the last step's full logits (a JS Float32Array)
+        self._cached = 0
         self.reset()
 
     @classmethod
     async def create(
-        cls, model: Any, info: dict[str, Any], *, ort: Any = None, threads: int | None = None
+        cls,
+        model: Any,
+        info: dict[str, Any],
+        *,
+        ort: Any = None,
+        threads: int | None = None,
+        step: Any = None,
     ) -> OnnxWebBackend:
         """`model` is a URL string or the model bytes (a JS ArrayBuffer/Uint8Array or Python
         bytes); `info` is model.json. A corrupt or truncated file raises ModelError
@@ -81,6 +92,11 @@ class OnnxWebBackend:
         ort = ort if ort is not None else getattr(js, "ort", None)
         if ort is None:
             raise ModelError("onnxruntime-web is not loaded (no global `ort`)", reason="backend")
+        step = step if step is not None else getattr(js, "decodeStep", None)
+        if step is None:
+            raise ModelError(
+                "the worker exposes no `decodeStep` (web/ort_helpers.js)", reason="backend"
+            )
         if isinstance(model, (bytes, bytearray, memoryview)):
             model = to_js(memoryview(model))
         try:
@@ -91,7 +107,7 @@ class OnnxWebBackend:
             raise ModelError(
                 f"the model file could not be loaded: {exc}", reason="corrupt-file"
             ) from exc
-        return cls(session, info, ort)
+        return cls(session, info, ort, step)
 
     @property
     def cached(self) -> int:
@@ -104,8 +120,10 @@ class OnnxWebBackend:
 
     def reset(self) -> None:
         js = js_module()
-        self._past = [self._float_tensor(js.Float32Array.new(0), 0) for _ in self._names]
-        self._cached = 0
+        feeds = js.Object.new()
+        for past, _ in self._names:
+            js.Reflect.set(feeds, past, self._float_tensor(js.Float32Array.new(0), 0))
+        self._feeds, self._logits, self._cached = feeds, None, 0
 
     def truncate(self, length: int) -> None:
         """Keep positions < length: copies each head's first `length` rows in JavaScript."""
@@ -115,21 +133,14 @@ class OnnxWebBackend:
             return
         js = js_module()
         total, hd = self._cached, self._head_dim
-        kept = []
-        for tensor in self._past:
-            data = tensor.data
+        for past, _ in self._names:
+            data = js.Reflect.get(self._feeds, past).data
             out = js.Float32Array.new(self._kv_heads * length * hd)
             for h in range(self._kv_heads):
                 out.set(data.subarray(h * total * hd, (h * total + length) * hd), h * length * hd)
-            kept.append(self._float_tensor(out, length))
-        self._past = kept
+            js.Reflect.set(self._feeds, past, self._float_tensor(out, length))
+        self._logits = None
         self._cached = length
-
-    def _ids_tensor(self, values: Sequence[int]) -> Any:
-        js = js_module()
-        raw = to_js(memoryview(struct.pack(f"<{len(values)}q", *values)))
-        ints = js.BigInt64Array.new(raw.buffer, raw.byteOffset, len(values))
-        return self.ort.Tensor.new("int64", ints, to_js([1, len(values)]))
 
     async def forward(self, ids: Sequence[int], *, top_only: bool = False) -> Scores:
         start, n = self._cached, len(ids)
@@ -140,24 +151,25 @@ class OnnxWebBackend:
                 f"{start} cached + {n} new tokens exceed the window of {self.context_length}",
                 reason="context-overflow",
             )
-        js = js_module()
-        mask = js.BigInt64Array.new(start + n).fill(js.BigInt(1))
-        feeds: dict[str, Any] = {
-            "input_ids": self._ids_tensor(ids),
-            "attention_mask": self.ort.Tensor.new("int64", mask, to_js([1, start + n])),
-            "position_ids": self._ids_tensor(range(start, start + n)),
-        }
-        for (past_name, _), tensor in zip(self._names, self._past, strict=True):
-            feeds[past_name] = tensor
         fetches = self._fetch_top if top_only else self._fetch_full
+        self._logits = None
         try:
-            out = await self.session.run(to_js(feeds), fetches)
+            out = await self._step(
+                self.ort, self.session, self._feeds, self._pairs, fetches, to_js(list(ids)), start
+            )
         except Exception as exc:
             raise ModelError(f"onnxruntime-web failed at position {start}: {exc}") from exc
-        self._past = [js.Reflect.get(out, present) for _, present in self._names]
         self._cached = start + n
+        self._logits = out.logits.data
         if top_only:
             values = out.top_logits.data.to_py().tolist()
             top_ids = [int(i) for i in out.top_ids.data.to_py().tolist()]
             return Scores(values, top_ids)
-        return Scores(out.logits.data.to_py().tolist())
+        return self.full_scores()
+
+    def full_scores(self) -> Scores:
+        """The whole vocabulary's logits after the last forward pass (they wait in JavaScript
+        until a sampler needs them: a repetition penalty the top candidates cannot settle)."""
+        if self._logits is None:
+            raise ModelError("no scores yet: run forward() first", reason="settings")
+        return Scores(self._logits.to_py().tolist())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .backend import Scores
@@ -45,35 +45,68 @@ class Sampler:
     def __post_init__(self) -> None:
         self.rng = random.Random(self.config.seed)
 
-    def top_candidates_suffice(self, available: int) -> bool:
-        """Whether the best `available` candidates always contain the token this sampler picks.
+    def top_candidates_suffice(self, available: int, *, full_on_demand: bool = False) -> bool:
+        """Whether the best `available` candidates are enough to pick from.
 
-        A repetition penalty can lift a token from outside the top into it, so it needs the full
-        vocabulary; otherwise greedy needs 1 candidate and top-k sampling needs k.
+        Greedy needs 1 candidate and top-k sampling needs k. A repetition penalty above 1 only
+        lowers seen tokens, so the top candidates still decide unless it pushes too many of them
+        below the cut: with `full_on_demand` (the caller can pass `pick` the full scores later)
+        that rare case is settled by them. A penalty below 1 can lift any token: full scores.
         """
         c = self.config
-        if c.repetition_penalty != 1.0:
+        if c.repetition_penalty < 1.0 or (c.repetition_penalty > 1.0 and not full_on_demand):
             return False
         if c.greedy:
             return available >= 1
         return 0 < c.top_k <= available
 
-    def pick(self, scores: Scores, previous: Iterable[int] = ()) -> int:
+    def pick(
+        self,
+        scores: Scores,
+        previous: Iterable[int] = (),
+        full: Callable[[], Scores] | None = None,
+    ) -> int:
+        """The next token. `full` gives the whole vocabulary's scores when `scores` holds only
+        the top candidates and a repetition penalty leaves them unable to decide."""
         ids = scores.ids
         logits = list(scores.logits)
         if not logits:
             raise ModelError("the backend returned no scores", reason="backend")
         c = self.config
         if c.repetition_penalty != 1.0:
-            _penalize(logits, ids, set(previous), c.repetition_penalty)
+            seen = set(previous)
+            _penalize(logits, ids, seen, c.repetition_penalty)
+            if ids is not None and not self._top_decides(logits, min(scores.logits)):
+                if full is None:
+                    raise ModelError(
+                        "a repetition penalty needs the full scores here", reason="backend"
+                    )
+                scores = full()
+                ids, logits = None, list(scores.logits)
+                _penalize(logits, ids, seen, c.repetition_penalty)
         if c.greedy:
-            best = logits.index(max(logits))  # first maximum, like argmax
-            return best if ids is None else int(ids[best])
+            if ids is None:
+                return logits.index(max(logits))  # first maximum, like argmax
+            # Ties go to the lowest id, as argmax over the whole vocabulary would have it.
+            best = max(range(len(logits)), key=lambda j: (logits[j], -ids[j]))
+            return int(ids[best])
         return self._sample(logits, ids)
+
+    def _top_decides(self, penalized: list[float], cut: float) -> bool:
+        """Whether penalized top candidates hold every token the full vocabulary would offer:
+        any token not listed scores at most `cut` (the lowest listed logit before the penalty,
+        which only lowers scores when above 1), so enough candidates must stay strictly above."""
+        if self.config.repetition_penalty < 1.0:
+            return False
+        need = 1 if self.config.greedy else (self.config.top_k or len(penalized))
+        return sum(1 for v in penalized if v > cut) >= need
 
     def _sample(self, logits: list[float], ids: Sequence[int] | None) -> int:
         c = self.config
-        order = sorted(range(len(logits)), key=logits.__getitem__, reverse=True)
+        if ids is None:  # best first; ties in id order (a stable sort)
+            order = sorted(range(len(logits)), key=logits.__getitem__, reverse=True)
+        else:  # the same order over candidates, whatever order the backend listed them in
+            order = sorted(range(len(logits)), key=lambda j: (-logits[j], ids[j]))
         if c.top_k:
             order = order[: c.top_k]
         t = c.temperature

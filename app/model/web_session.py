@@ -34,26 +34,6 @@ async def _fetch_bytes(url: str, what: str) -> bytes:
     return await response.bytes()
 
 
-class _Responsive:
-    """A backend that lets the worker read its inbox before each forward pass.
-
-    onnxruntime-web resolves `run()` through microtasks, so a generation loop never yields to
-    the worker's message queue on its own: a Stop from the page would wait for the whole answer.
-    """
-
-    def __init__(self, backend: OnnxWebBackend) -> None:
-        self._backend = backend
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._backend, name)
-
-    async def forward(self, ids: Sequence[int], *, top_only: bool = False) -> Any:
-        from js import yieldToEvents  # defined by web/worker.js
-
-        await yieldToEvents()
-        return await self._backend.forward(ids, top_only=top_only)
-
-
 class WebModel:
     """Tokenizer, chat template and onnxruntime-web backend behind one `generate`."""
 
@@ -67,7 +47,7 @@ class WebModel:
         self.threads = threads  # onnxruntime-web's intra-op threads (1 without isolation)
         self.tokenizer = tokenizer
         self.template = template
-        self.decoder = Decoder(_Responsive(backend), tokenizer)  # type: ignore[arg-type]
+        self.decoder = Decoder(backend, tokenizer)
 
     @classmethod
     async def load(cls, urls: dict[str, str], *, threads: int | None = None) -> WebModel:

@@ -56,3 +56,43 @@ class ScriptedBackend:
 class AsyncScriptedBackend(ScriptedBackend):
     async def forward(self, ids: Sequence[int], *, top_only: bool = False) -> Scores:  # type: ignore[override]
         return ScriptedBackend.forward(self, ids, top_only=top_only)
+
+
+class SeededScoresBackend:
+    """Seeded pseudo-random logits over a small vocabulary, a few tokens favoured everywhere
+    so a repetition penalty keeps biting. Like onnxruntime-web it lists the top candidates
+    best first and, with `on_demand`, keeps the last full scores for `full_scores()`."""
+
+    def __init__(self, *, vocab: int = 40, top_k: int = 4, seed: int = 0, on_demand: bool) -> None:
+        self.vocab, self.top_k, self.seed = vocab, top_k, seed
+        self.context_length = 512
+        self.tokens: list[int] = []
+        self.full_requests = 0
+        self._last: list[float] = []
+        if on_demand:
+            self.full_scores = self._full_scores
+
+    @property
+    def cached(self) -> int:
+        return len(self.tokens)
+
+    def reset(self) -> None:
+        self.tokens = []
+
+    def truncate(self, length: int) -> None:
+        del self.tokens[length:]
+
+    def forward(self, ids: Sequence[int], *, top_only: bool = False) -> Scores:
+        import random
+
+        self.tokens.extend(ids)
+        rng = random.Random(self.seed * 7919 + len(self.tokens))
+        self._last = [rng.gauss(0.0, 1.0) + (3.0 if i % 7 == 0 else 0.0) for i in range(self.vocab)]
+        if not top_only:
+            return Scores(list(self._last))
+        order = sorted(range(self.vocab), key=lambda i: (-self._last[i], i))[: self.top_k]
+        return Scores([self._last[i] for i in order], order)
+
+    def _full_scores(self) -> Scores:
+        self.full_requests += 1
+        return Scores(list(self._last))

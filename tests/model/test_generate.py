@@ -18,7 +18,7 @@ from app.model.generate import (
     generate,
 )
 from app.model.sampler import SamplerConfig
-from tests.model.fakes import AsyncScriptedBackend, ScriptedBackend
+from tests.model.fakes import AsyncScriptedBackend, ScriptedBackend, SeededScoresBackend
 
 EOS = 2
 ANSWER_TEXT = "Hello, wörld 🙂 — ça va? 你好"
@@ -171,3 +171,32 @@ def test_async_generation_matches_sync(tokenizer, answer):
 
     pieces, result = asyncio.run(main())
     assert result.ids == sync.ids and result.text == sync.text == "".join(d for _, d in pieces)
+
+
+def test_a_penalty_reads_top_candidates_and_full_scores_only_when_needed(tokenizer):
+    """A backend that keeps its last full scores (onnxruntime-web) gets asked for top candidates
+    even under a repetition penalty; the answer is the one the full scores give."""
+    requests = 0
+    for seed in range(6):
+        options = GenerateOptions(
+            max_tokens=40,
+            stop_ids=frozenset(),
+            sampler=SamplerConfig(repetition_penalty=1.8),
+        )
+        full_path = SeededScoresBackend(seed=seed, on_demand=False)
+        expected = generate(full_path, tokenizer, PROMPT, options).run()
+        top_path = SeededScoresBackend(seed=seed, on_demand=True)
+        calls: list[bool] = []
+        original = top_path.forward
+
+        def forward(ids, *, top_only=False, original=original, calls=calls):
+            calls.append(top_only)
+            return original(ids, top_only=top_only)
+
+        top_path.forward = forward  # type: ignore[method-assign]
+        got = generate(top_path, tokenizer, PROMPT, options).run()
+        assert got.ids == expected.ids
+        assert all(calls) and len(calls) == 40
+        assert top_path.full_requests < 40
+        requests += top_path.full_requests
+    assert requests > 0  # the penalty did push the top candidates under the cut sometimes

@@ -4,6 +4,8 @@ import math
 from collections import Counter
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.model.backend import Scores
 from app.model.errors import ModelError
@@ -86,3 +88,72 @@ def test_invalid_settings_raise(bad):
     with pytest.raises(ModelError) as info:
         SamplerConfig(**bad)
     assert info.value.reason == "settings"
+
+
+def test_a_penalty_above_one_can_use_top_candidates_when_full_scores_come_on_demand():
+    greedy = Sampler(SamplerConfig(repetition_penalty=1.05))
+    assert greedy.top_candidates_suffice(64, full_on_demand=True)
+    assert not greedy.top_candidates_suffice(64)
+    boosting = Sampler(SamplerConfig(repetition_penalty=0.9))
+    assert not boosting.top_candidates_suffice(64, full_on_demand=True)
+    sampled = Sampler(SamplerConfig(temperature=0.7, top_k=100, repetition_penalty=1.1))
+    assert not sampled.top_candidates_suffice(64, full_on_demand=True)
+
+
+def _top(logits: list[float], k: int) -> Scores:
+    order = sorted(range(len(logits)), key=lambda i: (-logits[i], i))[:k]
+    return Scores([logits[i] for i in order], ids=order)
+
+
+def test_penalized_top_candidates_ask_for_full_scores_only_when_they_cannot_decide():
+    asked: list[bool] = []
+
+    def full() -> Scores:
+        asked.append(True)
+        return Scores(LOGITS)
+
+    sampler = Sampler(SamplerConfig(repetition_penalty=2.0))
+    # Token 1 (3.0 -> 1.5) falls below token 2 (2.9), still above the cut (2.0): decided.
+    assert sampler.pick(_top(LOGITS, 3), previous=[1], full=full) == 2
+    assert asked == []
+    # Tokens 1 and 2 fall to 1.5 and 1.45, under the cut (2.9): token 5 (2.0) was not listed.
+    assert sampler.pick(_top(LOGITS, 2), previous=[1, 2], full=full) == 5
+    assert asked == [True]
+    with pytest.raises(ModelError, match="full scores"):
+        sampler.pick(_top(LOGITS, 2), previous=[1, 2])
+
+
+def test_greedy_over_candidates_breaks_ties_like_argmax():
+    # Listed out of id order: argmax over the whole vocabulary takes the lowest id.
+    assert Sampler().pick(Scores([5.0, 5.0, 1.0], ids=[30, 4, 9])) == 4
+    penalized = Sampler(SamplerConfig(repetition_penalty=2.0))
+    assert penalized.pick(Scores([8.0, 4.0, 1.0], ids=[30, 4, 9]), previous=[30], full=None) == 4
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    logits=st.lists(
+        st.sampled_from([-2.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0]), min_size=2, max_size=30
+    ),
+    seen=st.sets(st.integers(0, 29), max_size=12),
+    penalty=st.sampled_from([1.05, 1.3, 2.0, 4.0]),
+    k=st.integers(1, 30),
+    temperature=st.sampled_from([0.0, 0.7, 1.5]),
+    top_k=st.integers(1, 30),
+    seed=st.integers(0, 10),
+)
+def test_penalized_top_candidates_pick_what_the_full_vocabulary_picks(
+    logits, seen, penalty, k, temperature, top_k, seed
+):
+    k = min(k, len(logits))
+    config = SamplerConfig(
+        temperature=temperature, top_k=top_k, repetition_penalty=penalty, seed=seed
+    )
+    if not Sampler(config).top_candidates_suffice(k, full_on_demand=True):
+        return
+    full = Scores(logits)
+    via_full = Sampler(config)
+    via_top = Sampler(config)
+    for _ in range(5):
+        expected = via_full.pick(full, previous=seen)
+        assert via_top.pick(_top(logits, k), previous=seen, full=lambda: full) == expected

@@ -5,6 +5,7 @@
 // Usage: node onnx_web_smoke.mjs REPO_ROOT MODEL_DIR PROMPT_IDS_JSON MAX_TOKENS
 import { createRequire } from "node:module";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 
 const [root, modelDir, promptJson, maxTokens] = process.argv.slice(2);
 const require = createRequire(path.join(root, "package.json"));
@@ -12,7 +13,9 @@ const ort = require("onnxruntime-web");
 const { loadPyodide } = require("pyodide");
 
 ort.env.wasm.numThreads = 1;
-globalThis.ort = ort;
+// What web/worker.js exposes to Python: onnxruntime-web and the per-token step helper.
+const { decodeStep } = await import(pathToFileURL(path.join(root, "web", "ort_helpers.js")).href);
+Object.assign(globalThis, { ort, decodeStep });
 const py = await loadPyodide({ indexURL: path.join(root, "node_modules", "pyodide") + "/" });
 py.FS.mkdirTree("/repo");
 py.FS.mount(py.FS.filesystems.NODEFS, { root }, "/repo");
