@@ -213,8 +213,12 @@ def test_the_worker_bridge_has_the_prompt_api_shape(open_page, major: int) -> No
     """What Python drives in the worker behaves like the page's API: chunks verbatim in the
     browser's own mode, progress to the monitor, AbortError, QuotaExceededError, destroy."""
     page = open_page(major, fake_prompt_api(ANSWER, availability="downloadable", quota=500))
-    # The assistant's worker, where Python runs (onnxruntime may have started threads of its own).
-    [worker] = [w for w in page.workers if w.evaluate("() => self.name") == "assistant"]
+    # The assistant's worker, where Python runs, found by its URL: onnxruntime's own thread
+    # workers may be blocked in Atomics.wait and would never answer an evaluate().
+    script = page.evaluate(
+        "() => JSON.parse(document.getElementById('boot-config').textContent).worker"
+    )
+    [worker] = [w for w in page.workers if w.url.endswith("/" + script.split("/")[-1])]
     out = worker.evaluate(BRIDGE_IN_WORKER)
     assert out["availability"] == "downloadable"
     assert out["progress"] == [0, 0.25, 0.5, 1]
