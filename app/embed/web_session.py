@@ -12,7 +12,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
-from app.model.jsffi import js_module, to_js
+from app.model.jsffi import fetch_bytes, js_module, to_js
 
 from .errors import EmbedError
 from .tokenizer import WordPieceTokenizer
@@ -40,19 +40,7 @@ def pad_batch(rows: Sequence[Sequence[int]], pad_id: int = 0) -> tuple[bytes, by
 
 
 async def _fetch_bytes(url: str, what: str) -> bytes:
-    from pyodide.http import pyfetch
-
-    try:
-        response = await pyfetch(url)
-    except Exception as exc:  # the network or the cache failed
-        raise EmbedError(
-            f"could not download the {what} ({url}): {exc}", reason="missing-file"
-        ) from exc
-    if not response.ok:
-        raise EmbedError(
-            f"could not download the {what} ({url}): HTTP {response.status}", reason="missing-file"
-        )
-    return await response.bytes()
+    return await fetch_bytes(url, what, EmbedError)
 
 
 class WebEmbedder:

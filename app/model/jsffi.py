@@ -6,6 +6,7 @@ CPython and their pure logic is testable there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -39,3 +40,19 @@ def proxy(func: Any) -> Any:
     except ImportError:
         return func
     return create_proxy(func)
+
+
+async def fetch_bytes(url: str, what: str, error: Callable[..., Exception]) -> bytes:
+    """A site file's bytes; a failed or refused download raises `error(message,
+    reason="missing-file")`, so each caller reports it in its own error family."""
+    from pyodide.http import pyfetch
+
+    try:
+        response = await pyfetch(url)
+    except Exception as exc:  # the network or the cache failed
+        raise error(f"could not download the {what} ({url}): {exc}", reason="missing-file") from exc
+    if not response.ok:
+        raise error(
+            f"could not download the {what} ({url}): HTTP {response.status}", reason="missing-file"
+        )
+    return await response.bytes()

@@ -14,24 +14,13 @@ from typing import Any
 from .chat_template import ChatTemplate
 from .errors import ModelError
 from .generate import AbortSignal, Decoder, GenerateOptions, GenerationResult
+from .jsffi import fetch_bytes
 from .onnx_web import OnnxWebBackend
 from .tokenizer import Tokenizer
 
 
 async def _fetch_bytes(url: str, what: str) -> bytes:
-    from pyodide.http import pyfetch
-
-    try:
-        response = await pyfetch(url)
-    except Exception as exc:  # the network or the cache failed
-        raise ModelError(
-            f"could not download the {what} ({url}): {exc}", reason="missing-file"
-        ) from exc
-    if not response.ok:
-        raise ModelError(
-            f"could not download the {what} ({url}): HTTP {response.status}", reason="missing-file"
-        )
-    return await response.bytes()
+    return await fetch_bytes(url, what, ModelError)
 
 
 class WebModel:
