@@ -85,8 +85,9 @@ def _import(source: ContentSource):  # type: ignore[no-untyped-def]
         raise BuildError(f"content import failed ({source.describe()}): {e}") from e
 
 
-def content_outputs(source: ContentSource) -> tuple[list[Output], dict]:
-    """The index file and asset files of the site's content, and the boot config entry."""
+def content_outputs(source: ContentSource) -> tuple[list[Output], dict, dict | None]:
+    """The index file and asset files of the site's content, and the boot config entries for
+    the content and (when the retrieval query ranks by meaning) the embedding files."""
     from app.chat.content_files import index_documents
     from app.chat.settings import SettingsError, load_settings
 
@@ -116,4 +117,27 @@ def content_outputs(source: ContentSource) -> tuple[list[Output], dict]:
     for target in json.loads((cached / "assets.json").read_text()):
         # Referenced by the documents' own URLs (content/assets/...): images load on demand.
         outputs.append(Output(target, source=cached / "files" / target))
-    return outputs, {"index": prefix + INDEX_NAME}
+    embed_outputs, embed_config = _embedding(index, settings)
+    return outputs + embed_outputs, {"index": prefix + INDEX_NAME}, embed_config
+
+
+def _embedding(index: Path, settings) -> tuple[list[Output], dict | None]:  # type: ignore[no-untyped-def]
+    """Passage vectors for a query that uses text::semanticSimilarity(), and the model that
+    embeds the visitor's question: every document with a `text` gets a vector (only changed
+    texts are embedded again: build/cache/embed keeps vectors by the hash of their text)."""
+    from app.content.bundle import decode
+    from app.groq.functions.semantic import uses_semantic_similarity
+
+    if not uses_semantic_similarity(settings.query):
+        return [], None
+    from .embedding import EmbedBuildError, embedding_outputs
+
+    dataset, _ = decode(index.read_bytes(), str(index))
+    try:
+        return embedding_outputs(
+            dataset.documents,
+            keep=lambda doc: isinstance(doc.get("text"), str),
+            log=lambda line: print(f"content: {line}", flush=True),
+        )
+    except EmbedBuildError as e:
+        raise BuildError(f"embedding the content failed: {e}") from e

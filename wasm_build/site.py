@@ -49,7 +49,7 @@ def collect(content: ContentSource) -> list[Output]:
     packages, package_config = package_outputs()
     web, names = web_outputs()
     model, model_config = model_outputs()
-    index, content_config = content_outputs(content)
+    index, content_config, embed_config = content_outputs(content)
     outputs = runtime + packages + web + index + model
     sums = {o.path: hashlib.sha256(o.read()).hexdigest() for o in outputs}
     version = hashlib.sha256(json.dumps(sums, sort_keys=True).encode()).hexdigest()[:16]
@@ -62,6 +62,8 @@ def collect(content: ContentSource) -> list[Output]:
         "content": content_config,
         "stages": _stages(outputs),
     }
+    if embed_config is not None:  # the retrieval query ranks by meaning
+        boot_config["embed"] = embed_config
     outputs.append(Output("index.html", data=render_index(names, CSP, boot_config)))
     sw_manifest = {
         "precache": [

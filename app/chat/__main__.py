@@ -6,7 +6,9 @@
 The answer streams to stdout with its sources listed after it. `--retrieve-only --json` prints
 the ranked sources as JSON without running the model. `QUESTION` may also be `/groq <query>`.
 The content defaults to the built site (dist/, from `python -m wasm_build`); an NDJSON export is
-indexed on the spot with the settings of assistant.toml.
+indexed on the spot with the settings of assistant.toml. A built site whose query ranks by
+meaning ships passage vectors and the question's embedding model: the terminal uses them as the
+page does (an NDJSON export has no vectors: keyword ranking only).
 """
 
 from __future__ import annotations
@@ -41,14 +43,17 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from app.chat.answer import is_groq_command, run_groq
     from app.chat.assistant import Assistant
-    from app.chat.content_files import load_content
+    from app.chat.content_files import load_content, load_semantic
+    from app.embed import EmbedError
 
     try:
         dataset, settings = load_content(args.content, args.config)
-    except (OSError, ValueError) as e:
+        semantic = load_semantic(args.content)
+    except (OSError, ValueError, EmbedError) as e:
         print(f"cannot load content: {e}", file=sys.stderr)
         return 1
     assistant = Assistant(dataset, settings)
+    assistant.semantic = semantic
     question = args.question.strip()
     try:
         if is_groq_command(question):

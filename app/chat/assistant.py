@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.content import Dataset
 from app.groq import evaluate
 
 from .prompt import Budget, Turn, messages_within, sources_block, user_message
-from .retrieval import Retrieval, Source, retrieve
+from .question import retrieval_params
+from .retrieval import Retrieval, Source, retrieve, uses_semantic
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from app.embed.semantic import SemanticIndex
 
 Counter = Callable[[str], int]
 MessageCounter = Callable[[list], int]
@@ -52,10 +56,20 @@ class Assistant:
         self.dataset = dataset
         self.settings = settings
         self.budget = budget or Budget()
+        self.semantic: SemanticIndex | None = None  # set once the embedding index is loaded
         self._turns: dict[str, list[Turn]] = {}
 
     def retrieve(self, question: str) -> Retrieval:
-        return retrieve(question, self.dataset, self.settings)
+        return retrieve(question, self.dataset, self.settings, self.semantic)
+
+    def texts_to_embed(self, question: str) -> list[str]:
+        """What to embed (and `semantic.add`) before answering `question`: the retrieval
+        query's text::semanticSimilarity() texts without a vector yet. Embedding is
+        asynchronous in the browser and the query's evaluation is not, so it comes first."""
+        if self.semantic is None:
+            return []
+        params = retrieval_params(question, self.dataset, self.settings.passages)
+        return self.semantic.missing(uses_semantic(self.settings.query, params))
 
     def groq(self, query: str) -> Any:
         """A visitor's own GROQ query (`/groq ...`), over the published content."""

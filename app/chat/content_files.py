@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.content import Dataset, bundle
 
 from .settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from app.embed import SemanticIndex
 
 INDEX_NAME = "content.idx"
 
@@ -78,3 +82,20 @@ def load_content(path: Path, settings_file: Path | None = None) -> tuple[Dataset
         return dataset, Settings.from_json(stored)
     except (KeyError, TypeError, ValueError) as e:
         raise SettingsError(f"{path}: the index carries no usable retrieval settings") from e
+
+
+def load_semantic(dist: Path) -> SemanticIndex | None:
+    """The built site's passage vectors with a CPython embedder for questions (the int8 model
+    the browser runs), or None when the site ranks by keywords only or is not a built site."""
+    if not dist.is_dir():
+        return None
+    vectors = sorted(dist.glob("assets/passages-*.vec"))
+    infos = sorted(dist.glob("assets/embed-*/embed.json"))
+    if not vectors or not infos:
+        return None
+    from app.embed import SemanticIndex, VectorIndex
+    from app.embed.session import OnnxEmbedder
+
+    embedder = OnnxEmbedder(infos[-1].parent, threads=1)
+    index = VectorIndex.from_bytes(vectors[-1].read_bytes())
+    return SemanticIndex(index, embed=lambda text: embedder.embed([text])[0])

@@ -59,18 +59,19 @@ def as_pattern(word: str) -> str:
 
 
 def retrieval_params(question: str, dataset: Dataset, limit: int) -> dict[str, Any]:
-    """`$terms`, `$focus` and `$limit` for the retrieval query.
+    """`$question` (as asked, for text::semanticSimilarity), `$terms`, `$focus` and `$limit`.
 
     `match` inside `score()` adds one share per pattern word, so a word written twice counts
     twice: each word is repeated by how rare it is (an inverse document frequency, 1 to 4
     times). A word nearly every passage uses adds little; one few passages use decides."""
     words = keywords(question)
-    if not words:
-        return {"terms": "", "focus": "", "limit": limit}
+    if not words:  # nothing to rank by, in words or in meaning ("how do I?")
+        return {"question": "", "terms": "", "focus": "", "limit": limit}
     weights = {w: _weight(w, dataset) for w in words}
     ranked = sorted(words, key=lambda w: -weights[w])
     focus = set(ranked[: (len(ranked) + 1) // 2])
     return {
+        "question": question,
         "terms": " ".join(" ".join([as_pattern(w)] * weights[w]) for w in words),
         "focus": " ".join(as_pattern(w) for w in words if w in focus),
         "limit": limit,

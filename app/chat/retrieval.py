@@ -11,6 +11,7 @@ from typing import Any
 
 from app.content import Dataset
 from app.groq import GroqError, evaluate
+from app.groq.functions.semantic import SemanticProvider, semantic_arguments
 
 from .question import retrieval_params
 from .settings import Settings
@@ -45,16 +46,58 @@ class Retrieval:
     query: str
     params: dict[str, Any]
     sources: list[Source]
+    semantic: bool = False  # whether text::semanticSimilarity() ranked by meaning
+
+
+class _KeywordOnly:
+    """Stands in for a missing embedding index: every similarity is 0, so a hybrid query
+    still ranks by its `match` terms (the embedding model failed to load, or the CLI has
+    no model files) instead of failing the question."""
+
+    def similarity_of(self, text: str) -> Any:
+        return _near_nothing
+
+
+class _NearNothing:
+    documents: dict[str, float] = {}  # no document near: score() skips what no `match` lifts
+
+    def __call__(self, doc: object) -> float:
+        return 0.0
+
+
+_near_nothing = _NearNothing()
+
+
+def uses_semantic(query: str, params: dict[str, Any] | None = None) -> list[str]:
+    """The texts the query asks text::semanticSimilarity() about (none: keyword only)."""
+    try:
+        return semantic_arguments(query, params)
+    except GroqError:
+        return []  # reported when the query runs
 
 
 class RetrievalError(Exception):
     """The site's retrieval query failed or returned something unusable; says which."""
 
 
-def retrieve(question: str, dataset: Dataset, settings: Settings) -> Retrieval:
+def retrieve(
+    question: str,
+    dataset: Dataset,
+    settings: Settings,
+    semantic: SemanticProvider | None = None,
+) -> Retrieval:
+    """`semantic` answers the query's text::semanticSimilarity() (its texts embedded first:
+    see `uses_semantic`); without it such a query ranks by its keywords alone."""
     params = retrieval_params(question, dataset, settings.passages)
+    by_meaning = semantic is not None and bool(uses_semantic(settings.query, params))
     try:
-        rows = evaluate(settings.query, dataset, params=params, perspective="published")
+        rows = evaluate(
+            settings.query,
+            dataset,
+            params=params,
+            perspective="published",
+            semantic=semantic if by_meaning else _KeywordOnly(),
+        )
     except GroqError as e:
         raise RetrievalError(f"the site's retrieval query failed: {e}") from e
     if not isinstance(rows, list):
@@ -75,7 +118,7 @@ def retrieve(question: str, dataset: Dataset, settings: Settings) -> Retrieval:
                 link=_resolve(settings.base_url, _text(row.get("url"))),
             )
         )
-    return Retrieval(settings.query, params, sources)
+    return Retrieval(settings.query, params, sources, by_meaning)
 
 
 def _text(value: object) -> str | None:

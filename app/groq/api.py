@@ -96,7 +96,7 @@ def evaluate(
 
         active_planner = Planner(view_index)
     try:
-        fn = Compiler(tree, params, active_planner).compile_query()
+        fn = Compiler(tree, params, active_planner, options).compile_query()
         created = CREATED.count
         result = fn(Scope(None, None, ctx, params))
         # Without datetimes or paths the result is JSON as it stands: skip the copy.

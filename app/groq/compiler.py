@@ -26,12 +26,19 @@ Fn = Callable[[Scope], object]
 class Compiler:
     """One compilation of one query with known parameters (and, optionally, a planner)."""
 
-    def __init__(self, query: A.Query, params: dict, planner: object | None = None) -> None:
+    def __init__(
+        self,
+        query: A.Query,
+        params: dict,
+        planner: object | None = None,
+        options: dict | None = None,
+    ) -> None:
         from .functions import REGISTRY  # registry modules import this one's helpers
 
         self.query = query
         self.params = params
         self.planner = planner
+        self.options = options or {}  # the evaluation's options (e.g. its semantic provider)
         self.registry = REGISTRY
         self.function_params: list[set[str]] = []
         self.custom_cache: dict[str, Fn] = {}

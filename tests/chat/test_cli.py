@@ -41,16 +41,18 @@ def test_retrieve_only_json_from_an_export(export: Path) -> None:
 
 
 def test_retrieve_only_from_the_built_site(built_site: Path) -> None:
+    """The built site ranks by meaning too: its vectors, and the question embedded in CPython
+    with the browser's model (keyword ranking alone finds no answering passage for it)."""
     done = _chat(
         "--content",
         str(built_site),
         "--retrieve-only",
         "--json",
-        "How do I read a file line by line?",
+        "How do I get rid of repeated items in a list?",
     )
     assert done.returncode == 0, done.stderr
     urls = [row["url"] for row in json.loads(done.stdout)]
-    assert any("tutorial/inputoutput.html" in u for u in urls), urls
+    assert any("how-do-you-remove-duplicates-from-a-list" in u for u in urls), urls
 
 
 def test_groq_command_and_its_errors(export: Path) -> None:

@@ -35,4 +35,9 @@ def test_rare_words_count_more_and_make_the_focus() -> None:
 
 def test_a_question_without_meaningful_words_matches_nothing() -> None:
     dataset = Dataset([], FieldIndex.build([], ["text"]))
-    assert retrieval_params("how do I?", dataset, 4) == {"terms": "", "focus": "", "limit": 4}
+    assert retrieval_params("how do I?", dataset, 4) == {
+        "question": "",
+        "terms": "",
+        "focus": "",
+        "limit": 4,
+    }

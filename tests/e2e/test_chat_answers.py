@@ -38,10 +38,12 @@ window.Worker = class extends Orig {
 };
 """
 
-QUESTION = "How do I read a file line by line?"
-
-
-RIGHT_PAGE = re.compile(r"tutorial/inputoutput\.html|library/io\.html|library/functions\.html")
+QUESTION = "How do I remove duplicates from a list?"
+# The FAQ entry that answers it (and the tutorial's sets, which also do).
+RIGHT_PAGE = re.compile(
+    r"faq/programming\.html#how-do-you-remove-duplicates-from-a-list"
+    r"|tutorial/datastructures\.html#sets"
+)
 
 
 def _ready(page: Page, url: str, model: bool = True) -> None:
@@ -243,7 +245,7 @@ def test_citations_link_to_the_retrieved_page(page: Page, site) -> None:
     """A built-in model that cites `[1]`: the marker becomes a link to the first source, which
     retrieval found on the page that answers the question."""
     _use_prompt_api(
-        page, site.url, ["Loop over the file object ", "to get one line at a time ", "[1]."]
+        page, site.url, ["Turn the list into a set ", "or use dict.fromkeys() ", "[1]."]
     )
     _ask(page, QUESTION)
     answer = page.locator("#messages article.assistant")

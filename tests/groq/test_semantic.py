@@ -78,13 +78,34 @@ def test_literal_argument_and_order_by_score(semantic: SemanticIndex) -> None:
     assert result == "sets"
 
 
-def test_boost_adds_to_a_positive_similarity(semantic: SemanticIndex) -> None:
+def test_boost_weights_a_similarity(semantic: SemanticIndex) -> None:
+    """A predicate's boost adds; a similarity's multiplies (adding the same amount to every
+    nearby document could not weigh meaning against words)."""
     plain = run("*|score(text::semanticSimilarity($q)){_id, _score}", semantic)
     boosted = run("*|score(boost(text::semanticSimilarity($q), 2)){_id, _score}", semantic)
     before = {r["_id"]: r["_score"] for r in plain}
     for row in boosted:
-        expected = before[row["_id"]] + 2 if before[row["_id"]] > 0 else 0
-        assert row["_score"] == pytest.approx(expected)
+        assert row["_score"] == pytest.approx(before[row["_id"]] * 2)
+    assert before["files"] > 0.9
+    predicate = run("*|score(boost(title match 'loops', 2)){_id, _score}", semantic)
+    assert {r["_id"]: r["_score"] for r in predicate}["loops"] > 2  # the match's score + 2
+
+
+@pytest.mark.parametrize("dataset", [list, Dataset], ids=["list", "Dataset"])
+def test_only_the_nearest_documents_carry_their_similarity(dataset) -> None:  # type: ignore[no-untyped-def]
+    index = VectorIndex.from_bytes(encode_vectors(list(VECTORS), list(VECTORS.values())))
+    two = SemanticIndex(index, queries=QUERY_VECTORS, nearest=2)
+    result = evaluate(
+        "*|score(text::semanticSimilarity($q), title match 'sets'){_id, _score}",
+        dataset(DOCS),
+        params={"q": QUESTION},
+        semantic=two,
+    )
+    scores = {r["_id"]: r["_score"] for r in result}
+    assert scores["files"] == pytest.approx(cosine("files"), abs=0.01)
+    assert scores["loops"] == pytest.approx(cosine("loops"), abs=0.01)
+    assert scores["sets"] > 0  # third nearest: its title match still counts
+    assert scores["away"] == scores["novector"] == 0
 
 
 @pytest.mark.parametrize("dataset", [list, Dataset], ids=["list", "Dataset"])
@@ -113,6 +134,21 @@ def test_hybrid_score_is_the_sum_of_its_terms(semantic: SemanticIndex, dataset) 
     # The keyword-only favourite has no vector; semantic similarity lifts "files" above it.
     assert keyword_only[0]["_id"] == "novector"
     assert hybrid[0]["_id"] == "files"
+
+
+def test_skipping_unscored_documents_keeps_the_result(semantic: SemanticIndex) -> None:
+    """With a Dataset, score() skips documents neither the nearest vectors nor the match can
+    lift; the result must equal scoring every document (the plain evaluation)."""
+    many = [*DOCS, *({"_id": f"x{i}", "_type": "doc", "title": f"other {i}"} for i in range(30))]
+    query = (
+        "*[_type == 'doc']|score(boost(text::semanticSimilarity($q), 3), title match 'read')"
+        "[_score > 0]|order(_score desc){_id, _score}"
+    )
+    params = {"q": QUESTION}
+    fast = evaluate(query, Dataset(many), params=params, semantic=semantic)
+    plain = evaluate(query, many, params=params, semantic=semantic, planner=False)
+    assert fast == plain
+    assert [r["_id"] for r in fast] == ["files", "loops", "novector"]
 
 
 def test_or_and_and_combine_like_other_score_terms(semantic: SemanticIndex) -> None:

@@ -8,6 +8,8 @@ For wasm_build/site.py's collect(), as model_assets.model_outputs() is for the l
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -27,6 +29,7 @@ def embedding_outputs(
     keep: Callable[[dict], bool] = lambda doc: doc.get("_type") == "docSection",
     out_dir: Path = BROWSER_DIR,
     cache_dir: Path | None = None,
+    log: Callable[[str], None] | None = None,
 ) -> tuple[list[Output], dict[str, str]]:
     """Outputs and the boot config entry {"onnx", "info", "tokenizer", "vectors"} (site paths).
 
@@ -38,11 +41,15 @@ def embedding_outputs(
     paths = write_browser_files(out_dir)
     files = [paths[role] for role in ("model", "info", "tokenizer")]
     prefix = f"assets/embed-{short(tree_digest(files, out_dir))}/"
-    ids, vectors = embed_documents([d for d in documents if keep(d)], text_of, cache_dir)
+    kept = [d for d in documents if keep(d)]
+    ids, vectors = embed_documents(kept, text_of, cache_dir, log=log)
     data = vector_file_bytes(ids, vectors)
-    vector_path = out_dir / "passages.vec"
-    if not vector_path.exists() or vector_path.read_bytes() != data:
-        vector_path.write_bytes(data)
+    # Named by its bytes: builds of different content never overwrite each other's file.
+    vector_path = out_dir / f"passages-{hashlib.sha256(data).hexdigest()[:16]}.vec"
+    if not vector_path.exists():
+        tmp = vector_path.with_name(f".{vector_path.name}.{os.getpid()}")
+        tmp.write_bytes(data)
+        os.replace(tmp, vector_path)
     vectors_name = f"assets/passages-{short(file_digest(vector_path))}.vec"
     outputs = [
         # 23 MB: cached by the service worker on first use, like the language model.

@@ -214,11 +214,13 @@ def _boost_scorer(compiler: Compiler, node: A.FuncCall):  # type: ignore[no-unty
     inner = compile_score(compiler, node.args[0])
     amount = compiler.compile(node.args[1])
 
+    graded = getattr(inner, "graded", False)  # a similarity is weighted, a predicate lifted
+
     def boost_score(scope: Scope) -> float:
         score = inner(scope)
         value = amount(scope)
         if is_number(value) and score > 0:
-            return score + value  # type: ignore[operator]
+            return score * value if graded else score + value  # type: ignore[operator]
         return 0
 
     if hasattr(inner, "candidates"):  # a boost is 0 wherever its inner score is

@@ -12,6 +12,13 @@ and the provider answers None for any other text, which becomes a clear error he
 
 A document's contribution is its cosine similarity to the text, floored at 0: a document
 without a vector contributes 0, and one that points away from the text must not rank below it.
+The provider may answer, like a vector database's nearest-neighbour query, for its k nearest
+documents only (the rest contribute 0); it then says which (`Similarity.documents`), and
+score() skips the documents that neither it nor a `match` can lift above 0.
+
+Inside `boost()` a similarity is weighted: `boost(text::semanticSimilarity($q), 40)` is 40 times
+the similarity. Boosting a predicate adds the amount when it holds; adding a constant to every
+document near the text would shift them all alike and could not weigh meaning against words.
 """
 
 from __future__ import annotations
@@ -33,13 +40,29 @@ OPTION = "semantic"  # the key of the provider in the evaluation context's optio
 
 class SemanticProvider(Protocol):
     def similarity_of(self, text: str) -> Callable[[object], float] | None:
-        """Similarity of a document to `text`; None when `text` was not embedded."""
+        """Similarity of a document to `text`; None when `text` was not embedded. The function
+        may carry `documents`: the ids of the only documents it can rate above 0."""
         ...
 
 
 def _scorer(compiler: Compiler, node: A.FuncCall) -> Callable[[Scope], float]:
     argument = compiler.compile(node.args[0])
     memo_key = object()  # per evaluation: each distinct text is looked up once
+    known: dict[str, Callable[[object], float]] = {}
+
+    def lookup(provider: SemanticProvider | None, text: str) -> Callable[[object], float]:
+        if provider is None:
+            raise GroqError(
+                "text::semanticSimilarity() needs an embedding index, and none was given "
+                "to this evaluation (evaluate(..., semantic=...))"
+            )
+        similarity = provider.similarity_of(text)
+        if similarity is None:
+            raise GroqError(
+                f"text::semanticSimilarity(): the text {text[:60]!r} was not embedded before "
+                "the query ran; pass it as a query parameter or a literal string"
+            )
+        return similarity
 
     def semantic_similarity(scope: Scope) -> float:
         text = argument(scope)
@@ -49,26 +72,50 @@ def _scorer(compiler: Compiler, node: A.FuncCall) -> Callable[[Scope], float]:
                 f"(at offset {node.pos})"
             )
         ctx = scope.ctx
-        lookups: dict[str, Callable[[object], float]] = ctx.memo.setdefault(memo_key, {})
+        lookups: dict[str, Callable[[object], float]] = ctx.memo.setdefault(memo_key, known)
         similarity = lookups.get(text)
         if similarity is None:
-            provider = ctx.options.get(OPTION)
-            if provider is None:
-                raise GroqError(
-                    "text::semanticSimilarity() needs an embedding index, and none was given "
-                    "to this evaluation (evaluate(..., semantic=...))"
-                )
-            similarity = provider.similarity_of(text)
-            if similarity is None:
-                raise GroqError(
-                    f"text::semanticSimilarity(): the text {text[:60]!r} was not embedded before "
-                    "the query ran; pass it as a query parameter or a literal string"
-                )
-            lookups[text] = similarity
+            similarity = lookups[text] = lookup(ctx.options.get(OPTION), text)
         value = similarity(scope.value)
         return value if value > 0 else 0.0
 
+    semantic_similarity.graded = True  # type: ignore[attr-defined]  (boost() weights it)
+    _offer_candidates(compiler, node, semantic_similarity, known, lookup)
     return semantic_similarity
+
+
+def _offer_candidates(
+    compiler: Compiler,
+    node: A.FuncCall,
+    scorer: Callable[[Scope], float],
+    known: dict[str, Callable[[object], float]],
+    lookup: Callable[[SemanticProvider | None, str], Callable[[object], float]],
+) -> None:
+    """With a text known up front and a provider that rates only its nearest documents,
+    the scorer names the dataset positions it can lift above 0, so score() skips the rest."""
+    dataset = getattr(compiler.planner, "dataset", None)
+    provider = compiler.options.get(OPTION)
+    if dataset is None or provider is None or not compiler.is_constant(node.args[0]):
+        return
+    text = compiler.constant(node.args[0])
+    if type(text) is not str:
+        return  # the scorer reports it when it runs
+    similarity = known[text] = lookup(provider, text)
+    ids = getattr(similarity, "documents", None)
+    if ids is None:
+        return
+    base = dataset.fields_of  # whose positions score() compares (a view's base dataset)
+
+    def candidates() -> set[int]:
+        found = set()
+        for doc_id in ids:
+            doc = base.by_id.get(doc_id)
+            if doc is not None:
+                for same in base.duplicate_ids.get(doc_id, [doc]):
+                    found.add(base.positions[id(same)])
+        return found
+
+    scorer.candidates = candidates  # type: ignore[attr-defined]
 
 
 def _kind(value: object) -> str:
@@ -92,14 +139,11 @@ def _semantic_similarity(compiler: Compiler, node: A.FuncCall) -> Any:
     )
 
 
-def semantic_arguments(query: str | A.Query, params: dict | None = None) -> list[str]:
-    """The texts a query's text::semanticSimilarity() calls will ask for, in order, once each:
-    literal strings and query parameters holding strings. Embed these before evaluating."""
+def _calls(query: str | A.Query) -> list[A.FuncCall]:
     from ..api import parse
 
     tree = query if isinstance(query, A.Query) else parse(query)
-    params = params or {}
-    found: dict[str, None] = {}
+    calls = []
     stack: list[A.Node] = [tree.expr, *(d.body for d in tree.functions.values())]
     while stack:
         node = stack.pop()
@@ -108,12 +152,27 @@ def semantic_arguments(query: str | A.Query, params: dict | None = None) -> list
             and (node.namespace, node.name) == (NAMESPACE, NAME)
             and len(node.args) == 1
         ):
-            arg = node.args[0]
-            while isinstance(arg, A.Group):
-                arg = arg.expr
-            if isinstance(arg, A.Literal) and isinstance(arg.value, str):
-                found.setdefault(arg.value)
-            elif isinstance(arg, A.Param) and isinstance(params.get(arg.name), str):
-                found.setdefault(params[arg.name])
+            calls.append(node)
         stack.extend(reversed(A.children(node)))
+    return calls
+
+
+def uses_semantic_similarity(query: str | A.Query) -> bool:
+    """Whether a query ranks by meaning (the build then ships the vectors it needs)."""
+    return bool(_calls(query))
+
+
+def semantic_arguments(query: str | A.Query, params: dict | None = None) -> list[str]:
+    """The texts a query's text::semanticSimilarity() calls will ask for, in order, once each:
+    literal strings and query parameters holding strings. Embed these before evaluating."""
+    params = params or {}
+    found: dict[str, None] = {}
+    for node in _calls(query):
+        arg = node.args[0]
+        while isinstance(arg, A.Group):
+            arg = arg.expr
+        if isinstance(arg, A.Literal) and isinstance(arg.value, str):
+            found.setdefault(arg.value)
+        elif isinstance(arg, A.Param) and isinstance(params.get(arg.name), str):
+            found.setdefault(params[arg.name])
     return list(found)
