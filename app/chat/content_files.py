@@ -89,7 +89,7 @@ def load_semantic(dist: Path) -> SemanticIndex | None:
     the browser runs), or None when the site ranks by keywords only or is not a built site."""
     if not dist.is_dir():
         return None
-    vectors = sorted(dist.glob("assets/passages-*.vec"))
+    vectors = sorted(dist.glob("assets/passages.*.vec"))
     infos = sorted(dist.glob("assets/embed-*/embed.json"))
     if not vectors or not infos:
         return None

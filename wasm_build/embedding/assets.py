@@ -50,7 +50,7 @@ def embedding_outputs(
         tmp = vector_path.with_name(f".{vector_path.name}.{os.getpid()}")
         tmp.write_bytes(data)
         os.replace(tmp, vector_path)
-    vectors_name = f"assets/passages-{short(file_digest(vector_path))}.vec"
+    vectors_name = f"assets/passages.{short(file_digest(vector_path))}.vec"
     outputs = [
         # 23 MB: cached by the service worker on first use, like the language model.
         Output(prefix + BROWSER_FILES["model"], source=paths["model"], stage="model", lazy=True),
