@@ -19,6 +19,7 @@ from app.chat.answer import answer, is_groq_command, run_groq
 from app.chat.assistant import Assistant
 from app.chat.settings import Settings
 from app.content.bundle import decode
+from app.worker_semantic import SemanticLoader
 
 Emit = Callable[[str], None]
 
@@ -43,11 +44,12 @@ class _Running:
         return {**result, "tokens_at_stop": self.tokens_at_stop}
 
 
-# The worker's long-lived state: the content, the loaded model, each running generation by
-# request id.
+# The worker's long-lived state: the content, the loaded model, the question embedder, each
+# running generation by request id.
 _assistant: Any = None
 _model: Any = None
 _model_loading: Any = None  # an asyncio.Future while the model stage runs
+_semantic = SemanticLoader()
 _running: dict[int, _Running] = {}
 
 
@@ -95,6 +97,12 @@ async def load_model(urls_json: str, threads: int) -> dict[str, Any]:
     _model = model
     loading.set_result(model)
     return {"vocab": model.tokenizer.vocab_size, "threads": threads}
+
+
+def load_semantic(vectors: Any, ort: Any, urls_json: str, threads: int) -> None:
+    """Start loading semantic ranking right after the content stage (see app/worker_semantic.py);
+    `vectors` and `ort` are JS promises for the vector file's bytes and onnxruntime-web."""
+    _semantic.start(_assistant, vectors, ort, urls_json, threads)
 
 
 async def _generate(request_id: int, request: dict[str, Any], emit: Emit) -> None:
@@ -248,6 +256,7 @@ async def _ask(request_id: int, request: dict[str, Any], emit: Emit) -> None:
             )
         )
         return
+    embed_ms = await _semantic.embed_question(_assistant, text)
     running = _running[request_id] = _Running(_bridge_abort())
     stream = _prompt_api_stream(running) if backend == "prompt-api" else _onnx_stream(running)
     count = None if backend == "prompt-api" else _model.count_messages
@@ -263,6 +272,8 @@ async def _ask(request_id: int, request: dict[str, Any], emit: Emit) -> None:
         )
     finally:
         _running.pop(request_id, None)
+    notice = _semantic.notice()  # ranking by meaning stopped during this question
+    result = {**result, "embed_ms": embed_ms, **({"semantic_notice": notice} if notice else {})}
     emit(_event(request_id, "done", result=running.result(result)))
 
 
@@ -351,5 +362,7 @@ async def _dispatch(request_id: int, kind: str, request: dict[str, Any], emit: E
         _stop(request_id, request, emit)
     elif kind == "ask":
         await _ask(request_id, request, emit)
+    elif kind == "semantic":
+        emit(_event(request_id, "done", result=await _semantic.status()))
     else:
         emit(_event(request_id, "error", message=f"unknown request type {kind!r}"))

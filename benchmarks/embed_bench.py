@@ -1,6 +1,7 @@
 """Semantic search benchmark: passage-vector loading and exact top-k search, pure Python
-(CPython here; Pyodide runs the same code) against the JavaScript scorer (Node, the worker's
-engine family), plus the question embedding with the browser's int8 model on CPU.
+(CPython here; Pyodide runs the same code) against the JavaScript scorers of web/embed_search.js
+(WebAssembly SIMD and the typed-array loop, in Node: the worker's engine family), plus the
+question embedding with the browser's int8 model on CPU.
 
     .venv/bin/python benchmarks/embed_bench.py [--vectors 15000] [--repeats 5] [--skip-node]
         [--vector-file build/embed/passages.vec]
@@ -29,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.embed import VectorIndex, encode_vectors  # noqa: E402
 
-JS_SOURCE = ROOT / "app" / "embed" / "vector_search.js"
+JS_SOURCE = ROOT / "web" / "embed_search.js"
 DEFAULT_FILE = ROOT / "build" / "embed" / "passages.vec"
 
 
@@ -63,17 +64,21 @@ def node_times(data: bytes, index: VectorIndex, query: list[float], repeats: int
 import {{ readFileSync }} from "node:fs";
 import {{ createVectorIndex }} from {json.dumps(JS_SOURCE.as_uri())};
 const bytes = new Uint8Array(readFileSync({json.dumps(str(vec))}));
-let t = performance.now();
-const index = createVectorIndex(bytes, {index.offsets[0]}, {index.offsets[1]},
-  {len(index)}, {index.dim});
-const load = performance.now() - t;
 const query = Float32Array.from({json.dumps(query)});
 const med = (f) => {{ const a = []; for (let i = 0; i < {repeats}; i++) {{
   const s = performance.now(); f(); a.push(performance.now() - s); }}
   a.sort((x, y) => x - y); return a[a.length >> 1]; }};
-index.top(query, 10);  // warm-up (JIT)
-console.log(JSON.stringify({{ load, scores: med(() => index.scores(query)),
-  top: med(() => index.top(query, 10)) }}));
+const out = {{}};
+for (const simd of [true, false]) {{
+  let t = performance.now();
+  const index = createVectorIndex(bytes, {index.offsets[0]}, {index.offsets[1]},
+    {len(index)}, {index.dim}, {{ simd }});
+  const load = performance.now() - t;
+  index.top(query, 10);  // warm-up (JIT)
+  out[index.kind] = {{ load, scores: med(() => index.scores(query)),
+    top: med(() => index.top(query, 10)) }};
+}}
+console.log(JSON.stringify(out));
 """
         )
         done = subprocess.run(["node", str(script)], capture_output=True, text=True, check=True)
@@ -113,10 +118,13 @@ def main() -> None:
         f"{f'python top-10 over {len(rows)} candidates':<40}{narrow:>12.2f}{scan / narrow:>12.2f}"
     )
     if not args.skip_node and shutil.which("node"):
-        js = node_times(data, index, query, args.repeats)
-        print(f"{'js createVectorIndex (copy)':<40}{js['load']:>12.2f}{scan / js['load']:>12.2f}")
-        print(f"{'js full scan':<40}{js['scores']:>12.2f}{scan / js['scores']:>12.2f}")
-        print(f"{'js top-10':<40}{js['top']:>12.2f}{scan / js['top']:>12.2f}")
+        for kind, js in node_times(data, index, query, args.repeats).items():
+            for step, value in (
+                ("createVectorIndex (copy)", js["load"]),
+                ("full scan", js["scores"]),
+                ("top-10", js["top"]),
+            ):
+                print(f"{f'{kind} {step}':<40}{value:>12.2f}{scan / value:>12.2f}")
     try:
         from app.embed.session import OnnxEmbedder
         from wasm_build.embedding import convert_cached

@@ -78,6 +78,8 @@ function startWorker() {
       return;
     }
     const entry = pending.get(event.id);
+    const notice = event.type === "done" && /** @type {any} */ (event.result)?.semantic_notice;
+    if (notice) showNote("semantic", String(notice)); // ranking by meaning stopped mid-visit
     if (event.type === "progress") {
       view.progress(event);
       backend.progress(event);
@@ -94,11 +96,13 @@ function startWorker() {
   // Chrome major version decides the chunk mode; the worker installs its bridge from it.
   const shape = promptApiShape();
   const promptApi = shape ? { shape, userAgent: navigator.userAgent } : null;
+  showNote("semantic", "");
   return send({ type: "init", config, siteURL: new URL(".", location.href).href, promptApi })
     .then(async () => {
       await enableChat();
       view.ready();
       void loadModel();
+      void checkSemantic();
     })
     .catch((err) => view.fail(err.message));
 }
@@ -108,6 +112,19 @@ function loadModel() {
   return send({ type: "load-model" }).then(
     () => backend.ready(),
     (err) => backend.fail(/** @type {Error} */ (err).message),
+  );
+}
+
+/** Ranking by meaning loads beside the model; if it cannot, say so once: answers still come. */
+function checkSemantic() {
+  return send({ type: "semantic" }).then(
+    (/** @type {import("./protocol.js").SemanticResult} */ result) => {
+      if (result.configured && !result.available) {
+        console.warn("semantic ranking unavailable:", result.detail);
+        showNote("semantic", result.message ?? "Ranking by meaning is unavailable.");
+      }
+    },
+    (err) => console.warn("semantic ranking status unavailable:", err),
   );
 }
 
@@ -209,11 +226,17 @@ function closeSidebar() {
   byId("sidebar-toggle").setAttribute("aria-expanded", "false");
 }
 
-function showUpdateNote(/** @type {string} */ text) {
+/** The header's status notes (an update is ready, ranking by meaning is off), by topic. */
+const notes = new Map();
+/** @param {string} topic @param {string} text  empty: the topic has nothing to say */
+function showNote(topic, text) {
+  if (text) notes.set(topic, text);
+  else notes.delete(topic);
   const note = /** @type {HTMLElement} */ (document.getElementById("update-note"));
-  note.textContent = text;
-  note.hidden = false;
+  note.textContent = [...notes.values()].join(" ");
+  note.hidden = notes.size === 0;
 }
+const showUpdateNote = (/** @type {string} */ text) => showNote("update", text);
 
 document.getElementById("retry")?.addEventListener("click", () => void startWorker());
 

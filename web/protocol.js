@@ -19,7 +19,10 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  * @typedef {{type: "prompt-reply", call: number, kind: string} & Record<string, unknown>} PromptReply
  *            page -> worker: the answer to a PromptEvent (web/prompt_host.js)
  * @typedef {{id: number, type: "render", chunks: string[], sources?: Record<string, {url: string, title?: string}>}} RenderRequest
- * @typedef {InitRequest | PingRequest | AskRequest | StopRequest | RenderRequest | GenerateRequest} Request
+ * @typedef {{id: number, type: "semantic"}} SemanticRequest  answered once semantic ranking has
+ *            loaded or failed, with a SemanticResult
+ * @typedef {InitRequest | PingRequest | AskRequest | StopRequest | RenderRequest | GenerateRequest
+ *           | SemanticRequest} Request
  *
  * @typedef {{id: number, type: "progress", stage: string, loaded: number, total: number}} ProgressEvent
  * @typedef {{id: number, type: "token", text: string}} TokenEvent
@@ -27,7 +30,14 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  * @typedef {{n: number, _id?: string, title: string, url: string, score?: number}} SourceRef
  * @typedef {{id: number, type: "sources", query: string, params: Record<string, unknown>,
  *            sources: SourceRef[]}} SourcesEvent  once per ask, before any text
- * @typedef {{kind: "answer", text: string, stopped: boolean}} AnswerResult
+ * @typedef {{kind: "answer", text: string, stopped: boolean, plan_ms: number,
+ *            embed_ms: number | null, semantic_notice?: string}} AnswerResult  embed_ms:
+ *            embedding the question for text::semanticSimilarity() (null: retrieval ran
+ *            keyword-only); semantic_notice: ranking by meaning stopped during this question
+ * @typedef {{configured: boolean, available: boolean, message?: string, detail?: string,
+ *            vectors?: number, dim?: number, scorer?: "wasm-simd" | "js", ms?: number}}
+ *            SemanticResult  when ranking by meaning is configured but unavailable: message
+ *            for the visitor, detail its cause
  * @typedef {{kind: "groq", result: unknown}} GroqResult
  * @typedef {{id: number, type: "prompt", op: string, call: number} & Record<string, unknown>} PromptEvent
  *            worker -> page: a Prompt API call from web/prompt_bridge.js (id 0: no request owns it)
@@ -45,8 +55,9 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  *   ort: {module: string, wasmPaths: string},
  *   model: {onnx: string, info: string, tokenizer: string},
  *   content: {index: string},
+ *   embed?: {onnx: string, info: string, tokenizer: string, vectors: string},
  *   stages: Stage[],
- * }} BootConfig
+ * }} BootConfig  embed: present when the retrieval query uses text::semanticSimilarity()
  */
 
 const EVENT_TYPES = new Set(["progress", "token", "ops", "sources", "prompt", "done", "error"]);

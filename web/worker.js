@@ -4,11 +4,13 @@ import { installDefaultPolicy } from "./trusted_urls.js";
 import { trackFetches } from "./progress.js";
 import { handleReply, installPromptBridge } from "./prompt_bridge.js";
 import { decodeStep } from "./ort_helpers.js";
+import { createVectorIndex } from "./embed_search.js";
 
 installDefaultPolicy();
 
-// app/model/onnx_web.py calls this once per token (one FFI call instead of dozens).
-Object.assign(self, { decodeStep });
+// app/model/onnx_web.py calls decodeStep once per token (one FFI call instead of dozens);
+// app/embed/vectors.py's JsScorer scores the passage vectors with createVectorIndex.
+Object.assign(self, { decodeStep, createVectorIndex });
 
 /** @typedef {import("./protocol.js").BootConfig} BootConfig */
 /** @typedef {import("./protocol.js").WorkerEvent} WorkerEvent */
@@ -29,6 +31,44 @@ const stageOwner = new Map();
 let bootConfig = null;
 /** @type {(path: string) => string} */
 let siteURL = (path) => path;
+/** @type {Promise<any> | null} */
+let ortLoad = null;
+
+/**
+ * onnxruntime-web, imported once for the language model and the question embedder alike: its
+ * thread count is fixed by the first session either of them creates. Threads only when the
+ * page is cross-origin isolated.
+ * @param {BootConfig} config
+ */
+function loadOrt(config) {
+  ortLoad ??= (async () => {
+    const ort = await import(siteURL(config.ort.module));
+    ort.env.wasm.wasmPaths = siteURL(config.ort.wasmPaths);
+    ort.env.wasm.numThreads = ortThreads();
+    Object.assign(self, { ort });
+    return ort;
+  })();
+  ortLoad.catch(() => { ortLoad = null; }); // a later attempt (the model's Retry) imports again
+  return ortLoad;
+}
+
+function ortThreads() {
+  return self.crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1;
+}
+
+/**
+ * A site file's bytes, fetched now and awaited later (a failure surfaces where it is awaited).
+ * @param {string} path
+ * @param {string} what
+ */
+function download(path, what) {
+  const bytes = fetch(siteURL(path)).then(async (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status} for the ${what}`);
+    return new Uint8Array(await response.arrayBuffer());
+  });
+  bytes.catch(() => {}); // awaited later; never an unhandled rejection meanwhile
+  return bytes;
+}
 
 /**
  * @param {number} id
@@ -44,12 +84,8 @@ async function boot(id, config, site) {
     post({ id: stageOwner.get(stage) ?? id, type: "progress", stage, loaded, total }));
   let stage = "runtime";
   // The content index downloads while the runtime starts: after Python is up, only opening it
-  // remains. (A failure surfaces when the content stage awaits it.)
-  const contentDownload = fetch(siteURL(config.content.index)).then(async (response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status} for the content index`);
-    return new Uint8Array(await response.arrayBuffer());
-  });
-  contentDownload.catch(() => {}); // awaited below; never an unhandled rejection meanwhile
+  // remains. (The passage vectors wait until "ready": see startSemantic.)
+  const contentDownload = download(config.content.index, "content index");
   try {
     tracker.start(stage);
     const { loadPyodide } = await import(siteURL(config.pyodide.module));
@@ -76,6 +112,7 @@ async function boot(id, config, site) {
     content.stage_ms = Math.round(performance.now() - contentStarted); // after Python is up
     tracker.finish(stage);
     app = { pyodide, module };
+    if (config.embed) startSemantic(module, config.embed);
     post({
       id,
       type: "done",
@@ -88,8 +125,34 @@ async function boot(id, config, site) {
 }
 
 /**
- * The model stage, after Python is ready: onnxruntime-web (threads only when the page is
- * cross-origin isolated), then the tokenizer and the model session, with byte progress.
+ * Semantic ranking loads beside the language model, after the content stage and without
+ * delaying "ready": Python registers the load at once (a question waits for it) and never
+ * fails it (retrieval falls back to keywords; a "semantic" request tells the page why).
+ * One intra-op thread: a second did not make a question's embedding faster (measure with
+ * benchmarks/semantic_bench.py --threads 2), and it leaves a core to the language model.
+ * The vector file downloads from here, not during the boot: beside the Python runtime it
+ * delayed "ready" (~0.6 s on localhost), and it still arrives well before the embedding model,
+ * which is four times its size.
+ * @param {any} module  app.worker
+ * @param {NonNullable<BootConfig["embed"]>} embed
+ */
+function startSemantic(module, embed) {
+  const config = /** @type {BootConfig} */ (bootConfig);
+  const vectors = download(embed.vectors, "passage vectors");
+  const ort = loadOrt(config);
+  ort.catch(() => {}); // Python awaits it and reports the failure
+  const urls = { info: siteURL(embed.info), tokenizer: siteURL(embed.tokenizer), model: siteURL(embed.onnx) };
+  try {
+    module.load_semantic(vectors, ort, JSON.stringify(urls), 1);
+  } catch (err) {
+    // Never a reason to fail the boot: without the load, answers are keyword-ranked.
+    console.warn("semantic ranking did not start:", errorText(err));
+  }
+}
+
+/**
+ * The model stage, after Python is ready: onnxruntime-web, then the tokenizer and the model
+ * session, with byte progress.
  * @param {number} id
  */
 async function loadModel(id) {
@@ -97,11 +160,8 @@ async function loadModel(id) {
   stageOwner.set("model", id);
   tracker?.start("model");
   try {
-    const ort = await import(siteURL(config.ort.module));
-    ort.env.wasm.wasmPaths = siteURL(config.ort.wasmPaths);
-    const threads = self.crossOriginIsolated ? Math.min(2, navigator.hardwareConcurrency || 1) : 1;
-    ort.env.wasm.numThreads = threads;
-    Object.assign(self, { ort });
+    await loadOrt(config);
+    const threads = ortThreads();
     const urls = {
       info: siteURL(config.model.info),
       tokenizer: siteURL(config.model.tokenizer),

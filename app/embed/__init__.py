@@ -2,7 +2,7 @@
 
 - `WordPieceTokenizer`: BERT tokenisation identical to the model's tokenizer.json;
 - `VectorIndex`: passage vectors (int8 + scale) loaded from one file, exact top-k search with a
-  pluggable scorer (`PythonScorer`, or `JsScorer` over vector_search.js in the browser);
+  pluggable scorer (`PythonScorer`, or `JsScorer` over web/embed_search.js in the browser);
 - `SemanticIndex`: what GROQ's text::semanticSimilarity() reads (evaluate(..., semantic=...));
 - sessions: `app.embed.session.OnnxEmbedder` (CPython, build time) and
   `app.embed.web_session.WebEmbedder` (the worker, onnxruntime-web), imported on demand.

@@ -15,8 +15,8 @@ per-element loop); only the id list is decoded.
 
 Scoring is pluggable because the hot loop (count x dim multiply-adds) is what costs: the
 `PythonScorer` works everywhere (CPython tests, a Pyodide fallback); in the browser the worker
-hands the same bytes to the JavaScript `createVectorIndex` (vector_search.js) and uses
-`JsScorer`, a typed-array loop.
+hands the same bytes to the JavaScript `createVectorIndex` (web/embed_search.js) and uses
+`JsScorer`: a WebAssembly SIMD loop, or a typed-array loop where SIMD is missing.
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ _dot: Callable[[Sequence[float], Sequence[int]], float] = _SUMPROD or _dot_fallb
 
 
 class JsScorer:
-    """Scores in JavaScript (vector_search.js `createVectorIndex`) over a copy of the file."""
+    """Scores in JavaScript (web/embed_search.js `createVectorIndex`) over a copy of the file."""
 
     def __init__(self, js_index: Any, dim: int) -> None:
         self.js_index = js_index
@@ -253,7 +253,7 @@ class JsScorer:
         create = create_vector_index or getattr(js_module(), "createVectorIndex", None)
         if create is None:
             raise EmbedError(
-                "vector_search.js is not loaded (no global createVectorIndex)", reason="backend"
+                "web/embed_search.js is not loaded (no global createVectorIndex)", reason="backend"
             )
         scales_at, rows_at = index.offsets
         js_index = create(to_js(memoryview(index.data)), scales_at, rows_at, len(index), index.dim)

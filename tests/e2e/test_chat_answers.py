@@ -333,7 +333,7 @@ def test_hostile_document_is_retrieved_and_nothing_executes(page: Page, owner_si
             "[more](javascript:window.__xss=8)",
         ],
     )
-    _ask(page, QUESTION)
+    _ask(page, "How do I read a file line by line?")
     answer = page.locator("#messages article.assistant")
     expect(answer).to_have_attribute("data-state", "done", timeout=ANSWER_TIMEOUT)
     sources = _events(page, "sources")[0]["sources"]

@@ -16,7 +16,7 @@ from app.embed import EmbedError, VectorIndex, encode_vectors
 from app.embed.vectors import HEADER_SIZE, quantize
 
 ROOT = Path(__file__).resolve().parents[2]
-JS_SOURCE = ROOT / "app" / "embed" / "vector_search.js"
+JS_SOURCE = ROOT / "web" / "embed_search.js"
 
 
 def unit_vectors(n: int, dim: int = 384, seed: int = 7) -> list[list[float]]:
@@ -139,14 +139,9 @@ def test_inconsistent_inputs_are_rejected() -> None:
         index.search([1.0, 0.0, 0.0])
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-def test_javascript_scorer_agrees_with_python(tmp_path: Path) -> None:
-    """vector_search.js over the same bytes: the scores and top-k the worker will use."""
-    n = 257
-    vectors = unit_vectors(n)
-    data = encode_vectors(doc_ids(n), vectors)
+def _run_js_scorer(tmp_path: Path, data: bytes, queries: list[list[float]], k: int) -> dict:
+    """web/embed_search.js over `data`, with its SIMD scorer and with the plain loop."""
     index = VectorIndex.from_bytes(data)
-    queries = unit_vectors(3, seed=5)
     (tmp_path / "index.vec").write_bytes(data)
     (tmp_path / "queries.json").write_text(json.dumps(queries))
     script = tmp_path / "run.mjs"
@@ -156,26 +151,47 @@ import {{ readFileSync }} from "node:fs";
 import {{ createVectorIndex }} from {json.dumps(JS_SOURCE.as_uri())};
 const bytes = new Uint8Array(readFileSync({json.dumps(str(tmp_path / "index.vec"))}));
 const queries = JSON.parse(readFileSync({json.dumps(str(tmp_path / "queries.json"))}, "utf8"));
-const index = createVectorIndex(bytes, {index.offsets[0]}, {index.offsets[1]}, {n}, 384);
-const out = queries.map((q) => {{
-  const query = Float32Array.from(q);
-  const scores = Array.from(index.scores(query));
-  const top = index.top(query, 7);
-  return {{ scores, rows: Array.from(top.rows), top: Array.from(top.scores) }};
-}});
-let error = null;
-try {{ index.scores(new Float32Array(3)); }} catch (e) {{ error = e.message; }}
-console.log(JSON.stringify({{ out, error, empty: Array.from(index.top(queries[0], 0).rows) }}));
+const result = {{}};
+for (const simd of [true, false]) {{
+  const index = createVectorIndex(bytes, {index.offsets[0]}, {index.offsets[1]}, {len(index)},
+    {index.dim}, {{ simd }});
+  const out = queries.map((q) => {{
+    const query = Float32Array.from(q);
+    const scores = Array.from(index.scores(query));
+    const top = index.top(query, {k});
+    return {{ scores, rows: Array.from(top.rows), top: Array.from(top.scores) }};
+  }});
+  let error = null;
+  try {{ index.scores(new Float32Array(3)); }} catch (e) {{ error = e.message; }}
+  const empty = Array.from(index.top(Float32Array.from(queries[0]), 0).rows);
+  result[simd ? "simd" : "loop"] = {{ kind: index.kind, out, error, empty }};
+}}
+console.log(JSON.stringify(result));
 """
     )
     done = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
-    for query, got in zip(queries, result["out"], strict=True):
-        expected = index.scores(query)
-        assert got["scores"] == pytest.approx(list(expected), abs=1e-5)
-        best = sorted(range(n), key=lambda r: -expected[r])[:7]
-        assert got["rows"] == best
-        assert got["top"] == pytest.approx([expected[r] for r in best], abs=1e-5)
-    assert result["error"] == "query has 3 dimensions, the index 384"
-    assert result["empty"] == []
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+@pytest.mark.parametrize(("dim", "simd_kind"), [(384, "wasm-simd"), (20, "js")])
+def test_javascript_scorers_agree_with_python(tmp_path: Path, dim: int, simd_kind: str) -> None:
+    """web/embed_search.js over the same bytes: the scores and top-k the worker will use, from
+    the WebAssembly SIMD scorer (dimensions a multiple of 16) and from the plain loop."""
+    n = 257
+    data = encode_vectors(doc_ids(n), unit_vectors(n, dim))
+    index = VectorIndex.from_bytes(data)
+    queries = unit_vectors(3, dim, seed=5)
+    result = _run_js_scorer(tmp_path, data, queries, 7)
+    assert (result["simd"]["kind"], result["loop"]["kind"]) == (simd_kind, "js")
+    for scorer in ("simd", "loop"):
+        got_all = result[scorer]
+        for query, got in zip(queries, got_all["out"], strict=True):
+            expected = index.scores(query)
+            assert got["scores"] == pytest.approx(list(expected), abs=1e-5)
+            best = sorted(range(n), key=lambda r: -expected[r])[:7]
+            assert got["rows"] == best
+            assert got["top"] == pytest.approx([expected[r] for r in best], abs=1e-5)
+        assert got_all["error"] == f"query has 3 dimensions, the index {dim}"
+        assert got_all["empty"] == []

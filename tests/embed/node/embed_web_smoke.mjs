@@ -1,5 +1,5 @@
 // Runs app/embed's browser path inside Pyodide in Node: WebEmbedder over onnxruntime-web's WASM
-// backend, the passage index with the JavaScript scorer (vector_search.js), and GROQ's
+// backend, the passage index with the JavaScript scorer (web/embed_search.js), and GROQ's
 // text::semanticSimilarity() on top. Writes DATA_DIR/result.json: vectors, results, timings
 // (a file, not stdout: process.exit() would cut a long pipe write short).
 // Usage: node embed_web_smoke.mjs REPO_ROOT MODEL_DIR DATA_DIR
@@ -13,7 +13,7 @@ const [root, modelDir, dataDir] = process.argv.slice(2);
 const require = createRequire(path.join(root, "package.json"));
 const ort = require("onnxruntime-web");
 const { loadPyodide } = require("pyodide");
-const search = await import(pathToFileURL(path.join(root, "app", "embed", "vector_search.js")));
+const search = await import(pathToFileURL(path.join(root, "web", "embed_search.js")));
 
 ort.env.wasm.numThreads = 1;
 globalThis.ort = ort;
