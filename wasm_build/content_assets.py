@@ -15,11 +15,15 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .hashing import file_digest, short, source_files, tree_digest
 from .outputs import Output
 from .paths import CACHE, ROOT
 from .shell import BuildError
+
+if TYPE_CHECKING:
+    from app.chat.settings import Settings
 
 INDEX_NAME = "content.idx"
 
@@ -121,10 +125,10 @@ def content_outputs(source: ContentSource) -> tuple[list[Output], dict, dict | N
     return outputs + embed_outputs, {"index": prefix + INDEX_NAME}, embed_config
 
 
-def _embedding(index: Path, settings) -> tuple[list[Output], dict | None]:  # type: ignore[no-untyped-def]
+def _embedding(index: Path, settings: Settings) -> tuple[list[Output], dict | None]:
     """Passage vectors for a query that uses text::semanticSimilarity(), and the model that
     embeds the visitor's question: every document with a `text` gets a vector (only changed
-    texts are embedded again: build/cache/embed keeps vectors by the hash of their text)."""
+    texts are embedded again: build/cache/ keeps vectors by the hash of their text)."""
     from app.content.bundle import decode
     from app.groq.functions.semantic import uses_semantic_similarity
 
