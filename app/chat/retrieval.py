@@ -11,7 +11,7 @@ from typing import Any
 
 from app.content import Dataset
 from app.groq import GroqError, evaluate
-from app.groq.functions.semantic import SemanticProvider, semantic_arguments
+from app.groq.functions.semantic import SemanticProvider, Similarity, semantic_arguments
 
 from .question import retrieval_params
 from .settings import Settings
@@ -50,22 +50,12 @@ class Retrieval:
 
 
 class _KeywordOnly:
-    """Stands in for a missing embedding index: every similarity is 0, so a hybrid query
-    still ranks by its `match` terms (the embedding model failed to load, or the CLI has
+    """Stands in for a missing embedding index: no document is near any text, so a hybrid
+    query still ranks by its `match` terms (the embedding model failed to load, or the CLI has
     no model files) instead of failing the question."""
 
-    def similarity_of(self, text: str) -> Any:
-        return _near_nothing
-
-
-class _NearNothing:
-    documents: dict[str, float] = {}  # no document near: score() skips what no `match` lifts
-
-    def __call__(self, doc: object) -> float:
-        return 0.0
-
-
-_near_nothing = _NearNothing()
+    def similarity_of(self, text: str) -> Similarity:
+        return Similarity({})
 
 
 def uses_semantic(query: str, params: dict[str, Any] | None = None) -> list[str]:

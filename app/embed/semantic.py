@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 # The function this module serves: registered whenever a SemanticIndex can exist.
 from app.groq.functions import semantic as _registers_semantic_similarity  # noqa: F401
-from app.groq.functions.semantic import semantic_arguments
+from app.groq.functions.semantic import Similarity, semantic_arguments
 
 from .errors import EmbedError
 from .vectors import VectorIndex
@@ -26,18 +26,6 @@ Embed = Callable[[str], Sequence[float]]
 # documents only add noise to the keyword scores. It also lets score() skip the documents that
 # neither the 50 nor a `match` can lift (a retrieval query in ~50 ms instead of ~500 ms).
 NEAREST = 50
-
-
-class Similarity:
-    """A document -> similarity function for one text, rating its `nearest` documents only."""
-
-    def __init__(self, documents: dict[str, float]) -> None:
-        self.documents = documents  # id -> similarity; every other document is 0
-
-    def __call__(self, doc: object) -> float:
-        if type(doc) is not dict:
-            return 0.0
-        return self.documents.get(doc.get("_id"), 0.0)  # type: ignore[arg-type]
 
 
 class SemanticIndex:

@@ -45,6 +45,19 @@ class SemanticProvider(Protocol):
         ...
 
 
+class Similarity:
+    """A document -> similarity function that rates only the documents it names (a provider's
+    nearest ones; none for a blank text or a missing index), so score() can skip the rest."""
+
+    def __init__(self, documents: dict[str, float]) -> None:
+        self.documents = documents  # id -> similarity; every other document is 0
+
+    def __call__(self, doc: object) -> float:
+        if type(doc) is not dict:
+            return 0.0
+        return self.documents.get(doc.get("_id"), 0.0)  # type: ignore[arg-type]
+
+
 def _scorer(compiler: Compiler, node: A.FuncCall) -> Callable[[Scope], float]:
     argument = compiler.compile(node.args[0])
     memo_key = object()  # per evaluation: each distinct text is looked up once
