@@ -2,7 +2,7 @@
 real questions about the default content (the Python 3.11 documentation)?
 
     python benchmarks/retrieval_eval.py [--content dist/|FILE.ndjson] [--config assistant.toml]
-                                        [--misses] [--json]
+                                        [--questions FILE] [--misses] [--json]
 
 For each question of `retrieval_questions.json` (written from the documentation itself; see
 `retrieval_questions.md`) it runs the retrieval exactly as the assistant does and reports hit@1
@@ -92,6 +92,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--content", type=Path, default=DEFAULT_CONTENT)
     parser.add_argument("--config", type=Path, default=None, help="another assistant.toml")
+    parser.add_argument(
+        "--questions",
+        type=Path,
+        default=QUESTIONS,
+        help="another question set (retrieval_questions_heldout.json: never tuned against)",
+    )
     parser.add_argument("--misses", action="store_true", help="list the hybrid misses at 5")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
@@ -102,7 +108,7 @@ def main() -> int:
         semantic.index.scorer = NumpyScorer(semantic.index)
     load_s = time.perf_counter() - started
     settings = replace(settings, passages=max(5, settings.passages))
-    questions = json.loads(QUESTIONS.read_text())
+    questions = json.loads(args.questions.read_text())
     keyword, _ = run(questions, dataset, settings, None)
     figures = {"questions": len(questions), "documents": len(dataset), "load_s": round(load_s, 2)}
     figures["keyword"] = keyword
@@ -113,7 +119,7 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"{len(questions)} questions over {len(dataset):,} documents (loaded in {load_s:.2f} s)")
+    print(f"{args.questions.name}: {len(questions)} questions over {len(dataset):,} documents (loaded in {load_s:.2f} s)")
     rows = [("keyword-only", keyword)]
     if semantic is None:
         print("(no passage vectors in this site: hybrid ranking not measured)")
