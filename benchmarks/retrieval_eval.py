@@ -119,7 +119,10 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"{args.questions.name}: {len(questions)} questions over {len(dataset):,} documents (loaded in {load_s:.2f} s)")
+    print(
+        f"{args.questions.name}: {len(questions)} questions over {len(dataset):,} documents "
+        f"(loaded in {load_s:.2f} s)"
+    )
     rows = [("keyword-only", keyword)]
     if semantic is None:
         print("(no passage vectors in this site: hybrid ranking not measured)")
