@@ -34,11 +34,28 @@ _MIN_STEM = 3
 def keywords(question: str) -> list[str]:
     """The question's meaningful words, lower-cased, in order, once each."""
     seen: dict[str, None] = {}
-    for word in segment(question.lower()):
-        word = word.strip(".:'").removesuffix("'s").removesuffix("\u2019s")
-        if word and word not in STOPWORDS and not word.isdigit():
+    for word in segment(question.lower().replace("\u2019", "'")):
+        word = _without_contraction(word.strip(".:'"))
+        if len(word) > 1 and word not in STOPWORDS and not word.isdigit():
             seen.setdefault(word, None)
     return list(seen)
+
+
+# "can't" and "won't" lose more than "n't"; every other contraction is its word + a suffix.
+_NEGATIONS = {"can't": "can", "won't": "will", "shan't": "shall"}
+
+
+def _without_contraction(word: str) -> str:
+    """The word a contraction contracts ("doesn't" -> "does", "I'm" -> "i"): left as written,
+    "can't" would be a rare word and outweigh the words that say what the visitor wants."""
+    if word in _NEGATIONS:
+        return _NEGATIONS[word]
+    if word.endswith("n't"):
+        return word[:-3]
+    head, apostrophe, tail = word.rpartition("'")
+    if apostrophe and tail in ("s", "m", "re", "ve", "ll", "d"):
+        return head
+    return word
 
 
 def as_pattern(word: str) -> str:

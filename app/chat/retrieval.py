@@ -78,7 +78,9 @@ def retrieve(
 ) -> Retrieval:
     """`semantic` answers the query's text::semanticSimilarity() (its texts embedded first:
     see `uses_semantic`); without it such a query ranks by its keywords alone."""
-    params = retrieval_params(question, dataset, settings.passages)
+    # Passages sharing a link are one source to the visitor (a docs page and its first
+    # section share the page's URL): the query may return twice as many, repeats are dropped.
+    params = retrieval_params(question, dataset, 2 * settings.passages)
     by_meaning = semantic is not None and bool(uses_semantic(settings.query, params))
     try:
         rows = evaluate(
@@ -92,20 +94,28 @@ def retrieve(
         raise RetrievalError(f"the site's retrieval query failed: {e}") from e
     if not isinstance(rows, list):
         raise RetrievalError("the site's retrieval query must return an array of passages")
-    sources = []
-    for row in rows[: settings.passages]:
+    sources: list[Source] = []
+    links: set[str] = set()
+    for row in rows:
+        if len(sources) == settings.passages:
+            break
         if not isinstance(row, dict) or not isinstance(row.get("_id"), str):
             raise RetrievalError("each passage from the retrieval query needs an _id")
+        url = _text(row.get("url"))
+        if url is not None:
+            if url in links:
+                continue
+            links.add(url)
         sources.append(
             Source(
                 n=len(sources) + 1,
                 id=row["_id"],
                 title=_text(row.get("title")) or row["_id"],
-                url=_text(row.get("url")),
+                url=url,
                 score=row["_score"] if isinstance(row.get("_score"), (int, float)) else 0,
                 text=_text(row.get("text")) or "",
                 page=_text(row.get("page")),
-                link=_resolve(settings.base_url, _text(row.get("url"))),
+                link=_resolve(settings.base_url, url),
             )
         )
     return Retrieval(settings.query, params, sources, by_meaning)

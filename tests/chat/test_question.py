@@ -12,6 +12,23 @@ def test_keywords_drop_filler_words_and_repeats() -> None:
     assert keywords("how do I") == []
 
 
+def test_contractions_and_single_letters_are_not_keywords() -> None:
+    # A contraction left whole is a rare "word" and would outweigh the ones that matter.
+    assert keywords("Why can't I put objects in a set? I'm stuck, it doesn't work") == [
+        "put",
+        "objects",
+        "set",
+        "stuck",
+        "work",
+    ]
+    assert keywords("My Vector supports v + 1 but 1 + v fails; it\u2019s the user\u2019s") == [
+        "vector",
+        "supports",
+        "fails",
+        "user",
+    ]
+
+
 def test_plain_words_widen_to_their_stem_identifiers_stay_exact() -> None:
     assert as_pattern("reading") == "read*"
     assert as_pattern("handle") == "handl*"

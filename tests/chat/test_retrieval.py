@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 
 from app.chat.assistant import Assistant
+from app.chat.content_files import index_documents
 from app.chat.retrieval import RetrievalError
-from app.chat.settings import Settings
+from app.chat.settings import Settings, load_settings
+from app.content import bundle
+
+from .conftest import DOCS
 
 
 def test_the_answering_section_ranks_first_with_its_link(assistant: Assistant) -> None:
@@ -35,3 +39,24 @@ def test_a_query_returning_the_wrong_shape_is_a_clear_error(assistant: Assistant
     assistant.settings = Settings(query="*[_type == 'docSection']{title}")
     with pytest.raises(RetrievalError, match="needs an _id"):
         assistant.retrieve("read a file")
+
+
+def test_passages_sharing_a_link_are_one_source(assistant: Assistant) -> None:
+    # A docs page and its first section share the page's URL: one link, listed once, with the
+    # better-ranked passage, and the next distinct passage takes the freed place.
+    first = {
+        "_id": "docSection.io.intro",
+        "_type": "docSection",
+        "title": "Input and Output",
+        "headings": ["Input and Output"],
+        "url": "io.html",
+        "text": "There are several ways to present the output of a program; files are read "
+        "and written with open().",
+    }
+    settings = load_settings()
+    dataset, _ = bundle.decode(index_documents([*DOCS, first], settings))
+    found = Assistant(dataset, settings).retrieve("How do I read and write files in output?")
+    links = [s.link for s in found.sources]
+    assert len(links) == len(set(links)) == settings.passages
+    assert sorted(links) == ["io.html", "io.html#json", "io.html#methods"]
+    assert [s.n for s in found.sources] == [1, 2, 3]
