@@ -6,11 +6,11 @@ runs in Pyodide, and `import app.embed` stays pure Python.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..description import read_description
 from .errors import EmbedError
 from .tokenizer import WordPieceTokenizer
 
@@ -19,16 +19,12 @@ INFO_FILE = "embed.json"
 
 def read_info(folder: Path) -> dict[str, Any]:
     """embed.json: dimension, max_length, the model file per precision, the tokenizer file."""
-    path = Path(folder) / INFO_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise EmbedError(
-            f"embedding model description missing: {path} (run `python -m wasm_build.embedding`)",
-            reason="missing-file",
-        ) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise EmbedError(f"{path} unreadable: {exc}", reason="corrupt-file") from exc
+    return read_description(
+        Path(folder) / INFO_FILE,
+        "embedding model description",
+        EmbedError,
+        "python -m wasm_build.embedding",
+    )
 
 
 def pick_precision(info: dict[str, Any], precision: str | None) -> str:

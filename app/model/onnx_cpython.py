@@ -6,11 +6,11 @@ are lazy so `import app.model` stays pure Python.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..description import read_description
 from .backend import Scores
 from .errors import ModelError
 
@@ -20,17 +20,9 @@ INFO_FILE = "model.json"
 
 def read_model_info(model_dir: Path) -> dict[str, Any]:
     """model.json, written next to model.onnx by the converter: config, I/O names, options."""
-    path = Path(model_dir) / INFO_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ModelError(
-            f"model description missing: {path} (run `python -m wasm_build`)", reason="missing-file"
-        ) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ModelError(
-            f"model description unreadable: {path}: {exc}", reason="corrupt-file"
-        ) from exc
+    return read_description(
+        Path(model_dir) / INFO_FILE, "model description", ModelError, "python -m wasm_build"
+    )
 
 
 class OnnxCpythonBackend:
