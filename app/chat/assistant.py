@@ -16,8 +16,7 @@ from app.content import Dataset
 from app.groq import evaluate
 
 from .prompt import Budget, Turn, messages_within, sources_block, user_message
-from .question import retrieval_params
-from .retrieval import Retrieval, Source, retrieve, uses_semantic
+from .retrieval import Retrieval, Source, query_params, retrieve, uses_semantic
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -68,7 +67,7 @@ class Assistant:
         asynchronous in the browser and the query's evaluation is not, so it comes first."""
         if self.semantic is None:
             return []
-        params = retrieval_params(question, self.dataset, self.settings.passages)
+        params = query_params(question, self.dataset, self.settings)
         return self.semantic.missing(uses_semantic(self.settings.query, params))
 
     def groq(self, query: str) -> Any:

@@ -70,6 +70,14 @@ class RetrievalError(Exception):
     """The site's retrieval query failed or returned something unusable; says which."""
 
 
+def query_params(question: str, dataset: Dataset, settings: Settings) -> dict[str, Any]:
+    """The retrieval query's parameters for a question (the same for embedding it first and
+    for running the query). Passages sharing a link are one source to the visitor (a docs page
+    and its first section share the page's URL), so the query may return twice as many
+    passages as the answer uses and `retrieve` drops the repeats."""
+    return retrieval_params(question, dataset, 2 * settings.passages)
+
+
 def retrieve(
     question: str,
     dataset: Dataset,
@@ -78,9 +86,7 @@ def retrieve(
 ) -> Retrieval:
     """`semantic` answers the query's text::semanticSimilarity() (its texts embedded first:
     see `uses_semantic`); without it such a query ranks by its keywords alone."""
-    # Passages sharing a link are one source to the visitor (a docs page and its first
-    # section share the page's URL): the query may return twice as many, repeats are dropped.
-    params = retrieval_params(question, dataset, 2 * settings.passages)
+    params = query_params(question, dataset, settings)
     by_meaning = semantic is not None and bool(uses_semantic(settings.query, params))
     try:
         rows = evaluate(
