@@ -13,15 +13,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from app.model.jsffi import fetch_bytes, js_module, to_js
+from app.model.onnx_web import session_options
 
 from .errors import EmbedError
 from .tokenizer import WordPieceTokenizer
-
-
-def session_options(info: dict[str, Any], threads: int | None = None) -> dict[str, Any]:
-    from app.model.onnx_web import session_options as model_options
-
-    return model_options(info, threads=threads)
 
 
 def pad_batch(rows: Sequence[Sequence[int]], pad_id: int = 0) -> tuple[bytes, bytes, int]:
@@ -84,7 +79,7 @@ class WebEmbedder:
             model = to_js(memoryview(model))
         try:
             session = await ort.InferenceSession.create(
-                model, to_js(session_options(info, threads))
+                model, to_js(session_options(info, threads=threads))
             )
         except Exception as exc:  # a JsException from onnxruntime-web
             raise EmbedError(
