@@ -12,11 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cache_dir import publish
 from .hashing import file_digest, short, source_files, tree_digest
 from .outputs import Output
 from .paths import CACHE, ROOT
@@ -103,18 +103,16 @@ def content_outputs(source: ContentSource) -> tuple[list[Output], dict, dict | N
     cached = CACHE / f"content-{short(digest)}"
     if not (cached / INDEX_NAME).exists():
         result = _import(source)
-        staging = Path(tempfile.mkdtemp(prefix="content-", dir=CACHE))
-        (staging / INDEX_NAME).write_bytes(index_documents(result.documents, settings))
-        assets = {asset.target: asset.read_bytes() for asset in result.assets}
-        for target, data in assets.items():
-            (staging / "files" / target).parent.mkdir(parents=True, exist_ok=True)
-            (staging / "files" / target).write_bytes(data)
-        (staging / "assets.json").write_text(json.dumps(sorted(assets)))
-        if cached.exists():
-            import shutil
 
-            shutil.rmtree(cached)
-        staging.rename(cached)  # whole or not at all: an interrupted build leaves no half index
+        def fill(staging: Path) -> None:
+            assets = {asset.target: asset.read_bytes() for asset in result.assets}
+            for target, data in assets.items():
+                (staging / "files" / target).parent.mkdir(parents=True, exist_ok=True)
+                (staging / "files" / target).write_bytes(data)
+            (staging / "assets.json").write_text(json.dumps(sorted(assets)))
+            (staging / INDEX_NAME).write_bytes(index_documents(result.documents, settings))
+
+        publish(cached, fill, INDEX_NAME)
     index = cached / INDEX_NAME
     prefix = f"assets/content-{short(file_digest(index))}/"
     outputs = [Output(prefix + INDEX_NAME, source=index, stage="content")]

@@ -21,6 +21,7 @@ import onnx
 
 from wasm_build.hashing import file_digest
 
+from ..cache_dir import publish
 from .config import read_config
 from .errors import EmbedBuildError
 from .graph import OUTPUT, PRECISIONS, build_graph
@@ -124,17 +125,8 @@ def convert_cached(
         if missing:
             convert(wheel, final, missing)
         return final
-    tmp = Path(cache_root) / f".tmp-{final.name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    convert(wheel, tmp, precisions)
-    try:
-        os.replace(tmp, final)  # atomic publish; a concurrent build may have won the race
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (final / INFO_FILE).exists():
-            raise
-        return convert_cached(cache_root, precisions, wheel)
-    return final
+    publish(final, lambda staging: convert(wheel, staging, precisions), INFO_FILE)
+    return convert_cached(cache_root, precisions, wheel)  # another build may have won, with less
 
 
 def read_info(folder: Path) -> dict[str, Any]:

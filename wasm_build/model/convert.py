@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import time
 from pathlib import Path
 
 import onnx
 from gguf import GGUFReader
 
+from ..cache_dir import publish
 from .config import read_config
 from .errors import ModelBuildError
 from .graph import TOP_K, build_graph
@@ -70,13 +69,4 @@ def convert_cached(gguf_path: Path, cache_root: Path = CACHE_ROOT) -> Path:
     final = cache_root / f"model-{cache_key(gguf_path)}"
     if (final / INFO_FILE).exists() and (final / MODEL_FILE).exists():
         return final / MODEL_FILE
-    tmp = cache_root / f".tmp-{final.name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    convert(gguf_path, tmp)
-    try:
-        os.replace(tmp, final)  # atomic publish; a concurrent builder may have won the race
-    except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if not (final / INFO_FILE).exists():
-            raise
-    return final / MODEL_FILE
+    return publish(final, lambda staging: convert(gguf_path, staging), INFO_FILE) / MODEL_FILE
