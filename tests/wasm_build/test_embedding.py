@@ -201,12 +201,9 @@ def test_the_text_to_embed_is_a_parameter(tmp_path: Path) -> None:
     assert embedder.embedded == [[ord("T")]]
 
 
-def test_section_text_puts_its_own_heading_first() -> None:
-    # Not the page's title: all of a page's sections would share it (see section_text).
+def test_section_text_puts_headings_first() -> None:
     doc = {"headings": ["Built-in Functions", "sorted()"], "title": "sorted()", "text": "Return."}
-    assert section_text(doc) == "sorted()\nReturn."
-    assert section_text({"headings": [], "title": "T", "text": "x"}) == "T\nx"
-    assert section_text({"text": "x"}) == "x"
+    assert section_text(doc) == "Built-in Functions > sorted()\nReturn."
     assert section_text({"title": "T", "text": "x"}) == "T\nx"
     assert section_text({"title": "T", "text": "  "}) is None
     assert section_text({"title": "T"}) is None
