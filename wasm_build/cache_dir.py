@@ -16,8 +16,9 @@ from pathlib import Path
 
 def publish(final: Path, fill: Callable[[Path], None], marker: str) -> Path:
     """Run `fill` on a fresh staging folder beside `final`, then move it into place in one
-    rename. `final` counts as complete when it holds `marker` (a file written last or not at
-    all): a concurrent builder that published first wins; an incomplete leftover is replaced."""
+    rename. `final` counts as complete when it holds a file matching `marker` (a glob; a file
+    written last or not at all): a concurrent builder that published first wins; an incomplete
+    leftover is replaced."""
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".tmp-{final.name}-", dir=final.parent))
     try:
@@ -25,7 +26,7 @@ def publish(final: Path, fill: Callable[[Path], None], marker: str) -> Path:
         try:
             os.replace(staging, final)
         except OSError:
-            if (final / marker).exists():
+            if any(final.glob(marker)):
                 return final  # another build published the same inputs first
             shutil.rmtree(final)
             os.replace(staging, final)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 
+from .atomic_write import write_atomic
 from .paths import CACHE
 
 try:
@@ -46,9 +47,7 @@ def compressed(data: bytes) -> dict[str, bytes]:
             continue
         cached = folder / (key + suffix)
         if not cached.exists():
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_bytes(make(data))
-            tmp.replace(cached)
+            write_atomic(cached, make(data))
         packed = cached.read_bytes()
         if len(packed) < len(data) * 0.9:
             out[suffix] = packed

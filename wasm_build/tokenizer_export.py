@@ -17,12 +17,12 @@ loading needs no string splitting. Format (`"format": "byte-bpe/1"`):
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from gguf import GGUFReader
 
+from wasm_build.atomic_write import write_atomic
 from wasm_build.model.errors import ModelBuildError
 
 FORMAT = "byte-bpe/1"
@@ -111,8 +111,4 @@ def export_tokenizer(gguf_path: Path, out_path: Path, *, split: str | None = Non
     """Write the tokenizer file for `gguf_path` to `out_path` (atomically: replace on success)."""
     data = read_tokenizer(Path(gguf_path), split=split)
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(f"{out_path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out_path)
+    write_atomic(Path(out_path), text.encode("utf-8"))

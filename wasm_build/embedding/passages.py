@@ -7,7 +7,6 @@ re-import pays only for the documents whose embedded text changed; ids may move 
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -17,6 +16,7 @@ import numpy as np
 
 from app.embed.vectors import encode_index
 
+from ..atomic_write import write_atomic, write_with
 from .convert import convert_cached, read_info
 
 MODEL_TAG = "all-MiniLM-L6-v2"  # the embedding space, written into the vector file's header
@@ -80,9 +80,7 @@ def _save_cache(path: Path, cache: dict[bytes, np.ndarray], dim: int) -> None:
     # uint8 rows, not an "S16" array: numpy strips trailing NUL bytes from those.
     keys = np.frombuffer(b"".join(cache), dtype=np.uint8).reshape(-1, 16)
     vectors = np.stack(list(cache.values())) if cache else np.zeros((0, dim), np.float32)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.npz")
-    np.savez(tmp, keys=keys, vectors=vectors.astype(np.float32))
-    os.replace(tmp, path)
+    write_with(path, lambda tmp: np.savez(tmp, keys=keys, vectors=vectors.astype(np.float32)))
 
 
 def embed_documents(
@@ -169,9 +167,5 @@ def write_vector_file(
 ) -> Path:
     """Writes the browser's passage vectors (the format of app/embed/vectors.py)."""
     data = vector_file_bytes(ids, vectors, model)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-    return path
+    write_atomic(Path(path), data)
+    return Path(path)

@@ -9,12 +9,11 @@ at a missing or truncated file.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic_write import write_atomic
 from .errors import ContentImportError
 
 ASSET_URL_PREFIX = "content/assets/"
@@ -53,27 +52,6 @@ def encode_ndjson(documents: Iterable[dict]) -> bytes:
     ordered = sorted(documents, key=lambda doc: doc["_id"])
     lines = [json.dumps(doc, ensure_ascii=False, separators=(",", ":")) for doc in ordered]
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename, so readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        # mkstemp makes owner-only files; site files must be readable like any other file.
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def write_result(result: ImportResult, out: Path, site_root: Path | None = None) -> None:

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from ..cache_dir import publish
 from .docs import DocsImportStats, import_docs
 from .errors import ContentImportError
 from .output import ImportResult
@@ -48,13 +49,13 @@ def ensure_python_docs(build_dir: Path | None = None, installed: Path = INSTALLE
     downloads = build / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
     deb = _download(downloads)
-    staging = build / f".{PACKAGE}.unpacking"
-    shutil.rmtree(staging, ignore_errors=True)
-    _run(["dpkg-deb", "-x", str(deb), str(staging)], f"unpacking {deb.name}")
-    if not _complete(staging / _HTML_IN_PACKAGE):
-        raise ContentImportError(f"{deb.name} does not contain {_HTML_IN_PACKAGE}")
-    shutil.rmtree(unpacked, ignore_errors=True)
-    staging.rename(unpacked)
+
+    def unpack(staging: Path) -> None:
+        _run(["dpkg-deb", "-x", str(deb), str(staging)], f"unpacking {deb.name}")
+        if not _complete(staging / _HTML_IN_PACKAGE):
+            raise ContentImportError(f"{deb.name} does not contain {_HTML_IN_PACKAGE}")
+
+    publish(unpacked, unpack, marker=f"{_HTML_IN_PACKAGE}/library/functions.html")
     return html
 
 
