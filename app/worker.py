@@ -67,13 +67,14 @@ def _ping() -> dict[str, Any]:
 
 
 def load_content(data: Any) -> dict[str, Any]:
-    """Open the content index (the worker's content stage); `data` is the file's bytes."""
+    """Open the content index (the worker's content stage); `data` is the file's bytes, or the
+    JavaScript Uint8Array it was downloaded into, which is read a frame at a time (never
+    copied whole into Pyodide's memory, which would keep the copy's size for good)."""
     global _assistant
     import time
 
     started = time.perf_counter()
-    raw = data.to_bytes() if hasattr(data, "to_bytes") else bytes(data)
-    dataset, settings = decode(raw, "the content index")
+    dataset, settings = decode(data, "the content index")
     _assistant = Assistant(dataset, Settings.from_json(settings))
     return {"documents": len(dataset), "ms": round((time.perf_counter() - started) * 1000, 1)}
 

@@ -40,14 +40,14 @@ class SemanticLoader:
     async def _load(
         self, assistant: Any, vectors: Any, ort: Any, urls: dict[str, str], threads: int
     ) -> None:
-        from app.embed import JsScorer, SemanticIndex, VectorIndex
+        from app.embed import JsScorer, SemanticIndex
         from app.embed.web_session import WebEmbedder
 
         started = time.perf_counter()
         try:  # whatever fails, the task ends normally: questions and the page await it
-            data = await vectors
-            index = VectorIndex.from_bytes(data.to_bytes() if hasattr(data, "to_bytes") else data)
-            scorer = JsScorer.attach(index)
+            # The vector file stays in JavaScript (a Uint8Array); Python reads its ids only.
+            index = JsScorer.load(await vectors)
+            scorer = index.scorer
             embedder = await WebEmbedder.load(urls, threads=threads, ort=await ort)
             assistant.semantic = SemanticIndex(index)
         except Exception as e:  # a JsException from a failed download included

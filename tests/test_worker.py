@@ -61,3 +61,29 @@ def test_stop_of_nothing_running_is_a_harmless_done() -> None:
 
 def test_token_payload_cannot_overwrite_the_request_id() -> None:
     assert json.loads(worker._event(5, "token", id=123, text="a"))["id"] == 5
+
+
+def test_the_content_stage_opens_the_index_from_a_javascript_array() -> None:
+    """The worker's content stage gets the downloaded Uint8Array, not bytes: the documents are
+    then there for a visitor's /groq query, and no copy of the whole file was made."""
+    from app.chat.content_files import index_documents
+    from app.chat.settings import load_settings
+    from app.content import bundle
+    from tests.content.js_array import FakeUint8Array
+
+    docs = [
+        {"_id": f"page-{i}", "_type": "docSection", "title": f"Section {i}", "text": f"Body {i}."}
+        for i in range(3 * bundle.DOCUMENTS_PER_FRAME)
+    ]
+    array = FakeUint8Array(index_documents(docs, load_settings()))
+    try:
+        loaded = worker.load_content(array)
+        assert loaded["documents"] == len(docs)
+        assert max(array.copied) < array.length / 2
+        event = _final(
+            _run({"id": 5, "type": "ask", "text": "/groq count(*[_type == 'docSection'])"})
+        )
+        assert event["type"] == "done", event
+        assert event["result"]["result"] == len(docs)
+    finally:
+        worker._assistant = None

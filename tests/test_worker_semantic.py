@@ -51,8 +51,14 @@ class StandInEmbedder:
 
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    """Stand-ins for WebEmbedder.load and JsScorer.attach; records what they were given."""
-    seen: dict[str, Any] = {"embedder": StandInEmbedder(), "attached": []}
+    """Stand-ins for WebEmbedder.load and JsScorer.load (the vector file scored in Python, as
+    JavaScript would); records what they were given."""
+    seen: dict[str, Any] = {"embedder": StandInEmbedder(), "loaded": []}
+
+    def load_vectors(data: bytes) -> Any:
+        index = vectors_module.VectorIndex.from_bytes(data)
+        seen["loaded"].append(index)
+        return index
 
     async def load(urls: dict[str, str], *, threads: int | None = None, ort: Any = None) -> Any:
         seen["urls"], seen["threads"], seen["ort"] = urls, threads, ort
@@ -61,11 +67,7 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
         return seen["embedder"]
 
     monkeypatch.setattr(web_session.WebEmbedder, "load", staticmethod(load))
-    monkeypatch.setattr(
-        vectors_module.JsScorer,
-        "attach",
-        staticmethod(lambda index: seen["attached"].append(index)),
-    )
+    monkeypatch.setattr(vectors_module.JsScorer, "load", staticmethod(load_vectors))
     return seen
 
 
@@ -98,7 +100,7 @@ def test_loads_vectors_and_embedder_then_questions_get_vectors(browser: dict) ->
     assert browser["urls"] == json.loads(URLS) and browser["threads"] == 1
     assert browser["ort"] == "ort-module"  # the awaited onnxruntime-web, not the promise
     assert isinstance(assistant.semantic, SemanticIndex)
-    assert browser["attached"] == [assistant.semantic.index]  # scored in JavaScript
+    assert browser["loaded"] == [assistant.semantic.index]  # scored in JavaScript
     assert ms is not None and ms >= 0
     assert browser["embedder"].calls == [["remove duplicates"]]
     similarity = assistant.semantic.similarity_of("remove duplicates")

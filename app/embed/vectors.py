@@ -14,9 +14,10 @@ Loading is slicing: the scales and rows become memoryviews over the file's bytes
 per-element loop); only the id list is decoded.
 
 Scoring is pluggable because the hot loop (count x dim multiply-adds) is what costs: the
-`PythonScorer` works everywhere (CPython tests, a Pyodide fallback); in the browser the worker
-hands the same bytes to the JavaScript `createVectorIndex` (web/embed_search.js) and uses
-`JsScorer`: a WebAssembly SIMD loop, or a typed-array loop where SIMD is missing.
+`PythonScorer` works everywhere (CPython tests, a Pyodide fallback); in the browser the file
+stays in JavaScript, where it was downloaded: `JsScorer.load` reads only its header and ids into
+Python and scores with `createVectorIndex` (web/embed_search.js), a WebAssembly SIMD loop, or a
+typed-array loop where SIMD is missing.
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ class VectorIndex:
     def __init__(
         self,
         ids: list[str],
-        scales: Sequence[float],
-        rows: Sequence[int],
+        scales: Sequence[float] | None,
+        rows: Sequence[int] | None,
         dim: int,
         model: str = "",
         data: bytes | None = None,
@@ -127,41 +128,25 @@ class VectorIndex:
         """Parses the header and ids; scales and rows stay views of `data` (kept immutable)."""
         data = bytes(data)  # no copy for bytes; a bytearray's later edits must not leak in
         view = memoryview(data)
-        if len(view) < HEADER_SIZE:
-            raise EmbedError("vector file shorter than its header", reason="corrupt-file")
-        magic, version, dim, count, ids_len, tag = _HEADER.unpack_from(view)
-        if magic != MAGIC or version != VERSION:
-            raise EmbedError(
-                f"not a vector file of version {VERSION} (magic {magic!r}, version {version})",
-                reason="corrupt-file",
-            )
-        scales_at = HEADER_SIZE + _pad4(ids_len)
-        rows_at = scales_at + 4 * count
-        if len(view) != rows_at + count * dim:
-            raise EmbedError(
-                f"vector file holds {len(view)} bytes, its header promises {rows_at + count * dim}",
-                reason="corrupt-file",
-            )
-        try:
-            text = zlib.decompress(view[HEADER_SIZE : HEADER_SIZE + ids_len]).decode("utf-8")
-        except (zlib.error, UnicodeDecodeError) as exc:
-            raise EmbedError(f"vector file ids unreadable: {exc}", reason="corrupt-file") from exc
-        ids = text.split("\n") if count else []
-        if len(ids) != count:
-            raise EmbedError(f"{len(ids)} ids for {count} vectors", reason="corrupt-file")
-        scales: Sequence[float] = view[scales_at:rows_at].cast("f")
+        layout = _Layout.read(view[:HEADER_SIZE], len(view))
+        ids = _read_ids(view[HEADER_SIZE : HEADER_SIZE + layout.ids_len], layout.count)
+        scales: Sequence[float] = view[layout.scales_at : layout.rows_at].cast("f")
         if sys.byteorder != "little":  # the file is little-endian; wasm and x86 are too
-            swapped = list(struct.unpack(f"<{count}f", view[scales_at:rows_at]))
+            swapped = list(
+                struct.unpack(f"<{layout.count}f", view[layout.scales_at : layout.rows_at])
+            )
             scales = swapped
-        rows = view[rows_at:].cast("b")
-        model = tag.rstrip(b"\0").decode("ascii", "replace")
-        return cls(ids, scales, rows, dim, model, data, (scales_at, rows_at))
+        rows = view[layout.rows_at :].cast("b")
+        offsets = (layout.scales_at, layout.rows_at)
+        return cls(ids, scales, rows, layout.dim, layout.model, data, offsets)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def vector(self, row: int) -> list[float]:
         """The stored (dequantized) vector of a row."""
+        if self.rows is None or self.scales is None:
+            raise EmbedError("the rows are held in JavaScript (JsScorer.load)", reason="backend")
         scale = self.scales[row]
         return [scale * v for v in self.rows[row * self.dim : (row + 1) * self.dim]]
 
@@ -199,6 +184,45 @@ class VectorIndex:
         score = self.row_scorer(query)  # only the candidates are scored (pure Python: cheap)
         best = heapq.nlargest(k, dict.fromkeys(rows), key=score)
         return [(self.ids[r], float(score(r))) for r in best]
+
+
+class _Layout:
+    """Where a vector file's sections are, from its header and its total size."""
+
+    def __init__(self, dim: int, count: int, ids_len: int, model: str) -> None:
+        self.dim, self.count, self.ids_len, self.model = dim, count, ids_len, model
+        self.scales_at = HEADER_SIZE + _pad4(ids_len)
+        self.rows_at = self.scales_at + 4 * count
+
+    @classmethod
+    def read(cls, header: bytes | memoryview, size: int) -> _Layout:
+        if size < HEADER_SIZE or len(header) < HEADER_SIZE:
+            raise EmbedError("vector file shorter than its header", reason="corrupt-file")
+        magic, version, dim, count, ids_len, tag = _HEADER.unpack_from(header)
+        if magic != MAGIC or version != VERSION:
+            raise EmbedError(
+                f"not a vector file of version {VERSION} (magic {magic!r}, version {version})",
+                reason="corrupt-file",
+            )
+        layout = cls(dim, count, ids_len, tag.rstrip(b"\0").decode("ascii", "replace"))
+        expected = layout.rows_at + count * dim
+        if size != expected:
+            raise EmbedError(
+                f"vector file holds {size} bytes, its header promises {expected}",
+                reason="corrupt-file",
+            )
+        return layout
+
+
+def _read_ids(packed: bytes | memoryview, count: int) -> list[str]:
+    try:
+        text = zlib.decompress(packed).decode("utf-8")
+    except (zlib.error, UnicodeDecodeError) as exc:
+        raise EmbedError(f"vector file ids unreadable: {exc}", reason="corrupt-file") from exc
+    ids = text.split("\n") if count else []
+    if len(ids) != count:
+        raise EmbedError(f"{len(ids)} ids for {count} vectors", reason="corrupt-file")
+    return ids
 
 
 class PythonScorer:
@@ -246,20 +270,32 @@ class JsScorer:
     @classmethod
     def attach(cls, index: VectorIndex, create_vector_index: Any = None) -> JsScorer:
         """Copies the file into JavaScript once and makes it `index`'s scorer."""
-        from app.model.jsffi import js_module, to_js
+        from app.model.jsffi import to_js
 
         if index.data is None:
             raise EmbedError("the index was not loaded from bytes", reason="backend")
-        create = create_vector_index or getattr(js_module(), "createVectorIndex", None)
-        if create is None:
-            raise EmbedError(
-                "web/embed_search.js is not loaded (no global createVectorIndex)", reason="backend"
-            )
+        create = create_vector_index or _create_vector_index()
         scales_at, rows_at = index.offsets
         js_index = create(to_js(memoryview(index.data)), scales_at, rows_at, len(index), index.dim)
         scorer = cls(js_index, index.dim)
         index.scorer = scorer
         return scorer
+
+    @classmethod
+    def load(cls, array: Any, create_vector_index: Any = None) -> VectorIndex:
+        """The worker's way in: the file stays where it was downloaded, a JavaScript
+        Uint8Array, and is scored there; only the header and the compressed ids (~2% of it)
+        are copied into Python. Copying it all (`attach`) kept a second 6 MB in Pyodide's
+        memory, which never shrinks (benchmarks/page_memory.py)."""
+        size = int(array.length)
+        header = _js_bytes(array, 0, min(size, HEADER_SIZE))
+        layout = _Layout.read(header, size)
+        ids = _read_ids(_js_bytes(array, HEADER_SIZE, HEADER_SIZE + layout.ids_len), layout.count)
+        create = create_vector_index or _create_vector_index()
+        js_index = create(array, layout.scales_at, layout.rows_at, layout.count, layout.dim)
+        index = VectorIndex(ids, None, None, layout.dim, layout.model)
+        index.scorer = cls(js_index, layout.dim)
+        return index
 
     def _query(self, query: Sequence[float]) -> Any:
         from app.model.jsffi import js_module, to_js
@@ -278,3 +314,19 @@ class JsScorer:
         found = self.js_index.top(self._query(query), k)
         rows, scores = found.rows.to_memoryview(), found.scores.to_memoryview()
         return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
+
+
+def _js_bytes(array: Any, start: int, end: int) -> bytes:
+    """A slice of a JavaScript Uint8Array, copied into Python."""
+    return bytes(array.subarray(start, end).to_bytes())
+
+
+def _create_vector_index() -> Any:
+    from app.model.jsffi import js_module
+
+    create = getattr(js_module(), "createVectorIndex", None)
+    if create is None:
+        raise EmbedError(
+            "web/embed_search.js is not loaded (no global createVectorIndex)", reason="backend"
+        )
+    return create

@@ -4,6 +4,7 @@ damaged or foreign file is refused with a message that says what is wrong."""
 from __future__ import annotations
 
 import marshal
+import struct
 
 import pytest
 from hypothesis import given, settings
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from app.content import ContentIndexError, Dataset, FieldIndex, bundle
 from app.groq import evaluate
+from tests.content.js_array import FakeUint8Array
 
 DOCS = [
     {
@@ -31,6 +33,15 @@ QUERIES = [
     '*[_type == "doc"] | score(headings match $q)[_score > 0] | order(_score desc)',
     '*[_type == "doc"] | score(title match $q, text match "file*")',
 ]
+
+
+def _framed(*frames: object, documents: int = 1) -> bytes:
+    """An index file of these frames (each a marshalled value, or raw bytes as they are)."""
+    out = bundle.MAGIC + b'{"version":3,"documents":%d}\n' % documents
+    for frame in frames:
+        body = frame if type(frame) is bytes else marshal.dumps(frame)
+        out += struct.pack("<I", len(body)) + body
+    return out
 
 
 def _open(docs: list[dict], fields: list[str]) -> Dataset:
@@ -101,7 +112,7 @@ def test_settings_and_documents_round_trip() -> None:
     data = bundle.encode(DOCS, ["text"], {"query": "*"})
     dataset, stored = bundle.decode(data)
     assert dataset.documents == DOCS and stored == {"query": "*"}
-    assert data.splitlines()[1].startswith(b'{"version":2,"documents":5')
+    assert data.splitlines()[1].startswith(b'{"version":3,"documents":5')
 
 
 def test_field_shapes_and_word_counts() -> None:
@@ -117,11 +128,16 @@ def test_field_shapes_and_word_counts() -> None:
         (b"not an index", "is not a content index"),
         (bundle.MAGIC + b'{"version":99}\n', "format version 99"),
         (bundle.MAGIC + b"{oops\n", "unreadable header"),
-        (bundle.MAGIC + b'{"version":2,"documents":1}\n' + b"\x00\x01", "damaged"),
-        (
-            bundle.MAGIC + b'{"version":2,"documents":2}\n' + marshal.dumps({"documents": []}),
-            "does not hold documents",
-        ),
+        (bundle.MAGIC + b'{"version":2,"documents":1}\n', "format version 2, .* rebuild"),
+        (bundle.MAGIC + b"[3]\n", "format version None"),
+        (bundle.MAGIC + b'{"version":3,"documents":1}', "unreadable header"),
+        (bundle.MAGIC + b'{"version":3,"documents":1}\n' + b"\x00\x01", "damaged"),
+        (_framed(("settings", {}), ("documents", [{}])) + b"\xff\x00\x00\x00", "cut short"),
+        (_framed(("settings", {}), ("documents", [{"_id": "a"}]), b"\x00junk"), "damaged"),
+        (_framed(("settings", {}), ("documents", [])), "does not hold documents .*0 of 1"),
+        (_framed(("documents", [{"_id": "a"}])), "does not hold documents"),
+        (_framed(("settings", {}), ("pictures", [])), "part it does not know"),
+        (_framed(("settings", {}), ("field", ("text", {"words": ""}))), "field index"),
     ],
 )
 def test_damaged_index_is_refused_with_the_reason(data: bytes, reason: str) -> None:
@@ -133,3 +149,31 @@ def test_truncated_index_is_refused() -> None:
     data = bundle.encode(DOCS, ["text"])
     with pytest.raises(ContentIndexError, match="damaged|does not hold"):
         bundle.decode(data[: len(data) // 2])
+
+
+def test_the_worker_reads_the_index_from_javascript_a_frame_at_a_time() -> None:
+    """In the worker the file is a JavaScript array: decoding it gives what decoding its bytes
+    gives, and no single copy into Python is more than a frame's worth of it."""
+    docs = [
+        {"_id": f"d{i}", "_type": "doc", "title": f"Page {i}", "text": f"words and more {i} " * 40}
+        for i in range(5 * bundle.DOCUMENTS_PER_FRAME + 7)
+    ]
+    data = bundle.encode(docs, ["title", "text"], {"query": "*"})
+    array = FakeUint8Array(data)
+    from_js, settings = bundle.decode(array)
+    from_bytes, _ = bundle.decode(data)
+    assert from_js.documents == docs and settings == {"query": "*"}
+    assert from_js.fields.fields == ["title", "text"]
+    for field in ("title", "text"):
+        for word in ("page", "words", "7"):
+            assert from_js.fields.document_frequency(field, word) == (
+                from_bytes.fields.document_frequency(field, word)
+            )
+    assert sum(array.copied) < len(data) + 2048  # each byte once, the header line twice
+    assert max(array.copied) < len(data) / 4, (max(array.copied), len(data))
+
+
+def test_a_truncated_javascript_copy_is_refused() -> None:
+    data = bundle.encode(DOCS, ["text"])
+    with pytest.raises(ContentIndexError, match="damaged"):
+        bundle.decode(FakeUint8Array(data[:-3]), "content.idx")

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from app.embed import EmbedError, VectorIndex, encode_vectors
+from app.embed import EmbedError, JsScorer, VectorIndex, encode_vectors
 from app.embed.vectors import HEADER_SIZE, quantize
+from tests.content.js_array import FakeUint8Array
 
 ROOT = Path(__file__).resolve().parents[2]
 JS_SOURCE = ROOT / "web" / "embed_search.js"
@@ -195,3 +196,39 @@ def test_javascript_scorers_agree_with_python(tmp_path: Path, dim: int, simd_kin
             assert got["top"] == pytest.approx([expected[r] for r in best], abs=1e-5)
         assert got_all["error"] == f"query has 3 dimensions, the index {dim}"
         assert got_all["empty"] == []
+
+
+def test_the_worker_keeps_the_vector_file_in_javascript() -> None:
+    """JsScorer.load: the whole file goes to the JavaScript scorer as it is; Python copies only
+    the header and the compressed ids, and knows the ids, the size and the model."""
+    n = 2000
+    data = encode_vectors(doc_ids(n), unit_vectors(n), model="test-model")
+    array = FakeUint8Array(data)
+    given: list[tuple] = []
+    index = JsScorer.load(array, lambda *args: given.append(args) or "js-index")
+    expected = VectorIndex.from_bytes(data)
+    assert given == [(array, *expected.offsets, n, 384)]
+    assert isinstance(index.scorer, JsScorer) and index.scorer.js_index == "js-index"
+    assert index.ids == doc_ids(n) and index.row_of[doc_ids(n)[7]] == 7
+    assert (len(index), index.dim, index.model) == (n, 384, "test-model")
+    assert sum(array.copied) < len(data) / 20, (sum(array.copied), len(data))
+    with pytest.raises(EmbedError, match="held in JavaScript"):
+        index.vector(0)
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d[:20], "shorter than its header"),
+        (lambda d: b"NOPE" + d[4:], "not a vector file"),
+        (lambda d: d[:-1], "header promises"),
+        (lambda d: d[:32] + b"\xff" * 8 + d[40:], "ids unreadable"),
+    ],
+)
+def test_a_damaged_file_in_javascript_is_reported_the_same(damage, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = encode_vectors(doc_ids(3), unit_vectors(3))
+    given: list[tuple] = []
+    with pytest.raises(EmbedError, match=message) as info:
+        JsScorer.load(FakeUint8Array(damage(data)), lambda *args: given.append(args))
+    assert info.value.reason == "corrupt-file"
+    assert given == []  # nothing handed to JavaScript

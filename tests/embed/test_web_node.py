@@ -71,3 +71,4 @@ def test_pyodide_onnxruntime_web_matches_cpython(browser_files: Path, tmp_path: 
     assert [s for _, s in record["js_top"]] == pytest.approx([s for _, s in cpython_top], abs=1e-5)
     assert record["groq_ids"] == [i for i, _ in cpython_top]
     assert record["count"] == PASSAGES
+    assert record["js_ids_equal"]  # the file read in JavaScript has the same ids

@@ -4,7 +4,7 @@
 // (a file, not stdout: process.exit() would cut a long pipe write short).
 // Usage: node embed_web_smoke.mjs REPO_ROOT MODEL_DIR DATA_DIR
 // MODEL_DIR holds embed.json, embed.onnx, embed-tokenizer.json; DATA_DIR texts.json, index.vec.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -18,6 +18,8 @@ const search = await import(pathToFileURL(path.join(root, "web", "embed_search.j
 ort.env.wasm.numThreads = 1;
 globalThis.ort = ort;
 globalThis.createVectorIndex = search.createVectorIndex;
+// The vector file as the worker has it: a JavaScript Uint8Array, read by JsScorer.load.
+globalThis.vectorFile = new Uint8Array(readFileSync(path.join(dataDir, "index.vec")));
 const py = await loadPyodide({ indexURL: path.join(root, "node_modules", "pyodide") + "/" });
 for (const [mount, dir] of [["/repo", root], ["/model", modelDir], ["/data", dataDir]]) {
   py.FS.mkdirTree(mount);
@@ -57,17 +59,21 @@ index_load_s = time.perf_counter() - t0
 t0 = time.perf_counter()
 python_top = index.search(query, k=10)
 python_search_ms = (time.perf_counter() - t0) * 1000
-JsScorer.attach(index)
+import js
+t0 = time.perf_counter()
+js_index = JsScorer.load(js.vectorFile)
+js_load_ms = (time.perf_counter() - t0) * 1000
 js_times = []
 for _ in range(5):
     t0 = time.perf_counter()
-    js_top = index.search(query, k=10)
+    js_top = js_index.search(query, k=10)
     js_times.append(time.perf_counter() - t0)
+js_ids_equal = js_index.ids == index.ids
 
 docs = [{"_id": doc_id} for doc_id in index.ids]
 groq_query = "*|score(text::semanticSimilarity($q))[0...10]._id"
 params = {"q": question}
-semantic = SemanticIndex(index)
+semantic = SemanticIndex(js_index)
 t0 = time.perf_counter()
 for text, vector in zip(semantic.missing(semantic_arguments(groq_query, params)),
                         await embedder.embed(semantic_arguments(groq_query, params))):
@@ -78,7 +84,8 @@ groq_ms = (time.perf_counter() - t0) * 1000
 json.dumps({
     "vectors": vectors, "singles": singles, "query": query,
     "python_top": python_top, "js_top": js_top, "groq_ids": groq_ids,
-    "count": len(index), "load_s": round(load_s, 2), "index_load_ms": round(index_load_s * 1000, 1),
+    "count": len(js_index), "js_ids_equal": js_ids_equal, "js_load_ms": round(js_load_ms, 1),
+    "load_s": round(load_s, 2), "index_load_ms": round(index_load_s * 1000, 1),
     "embed_ms": median_ms(embed_times), "js_search_ms": median_ms(js_times),
     "python_search_ms": round(python_search_ms, 1), "groq_embed_and_score_ms": round(groq_ms, 1),
 })
