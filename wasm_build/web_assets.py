@@ -117,3 +117,9 @@ def render_service_worker(version: str, manifest: dict) -> bytes:
     if "__MANIFEST__" in text or "__VERSION__" in text:
         raise BuildError("web/sw.js: placeholders were not replaced")
     return text.encode()
+
+
+def read_service_worker_manifest(sw_js: str) -> dict:
+    """The manifest `render_service_worker` embedded, for tools and tests that inspect a build."""
+    start = sw_js.index("const MANIFEST = ") + len("const MANIFEST = ")
+    return json.JSONDecoder().raw_decode(sw_js, start)[0]

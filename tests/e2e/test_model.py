@@ -4,6 +4,8 @@ when asked."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 
 import pytest
@@ -14,8 +16,17 @@ from app.model.files import TOKENIZER_FILE
 from app.model.generate import GenerateOptions, generate
 from app.model.onnx_cpython import OnnxCpythonBackend
 from app.model.tokenizer import Tokenizer
-from tests.e2e.conftest import PROGRESS_SPY
+from tests.e2e.conftest import PROGRESS_SPY, SiteServer
+from tests.e2e.test_offline import (
+    CACHED_ENTRY,
+    MODEL_READY,
+    controlled_reload,
+    model_path,
+    site_copy,
+    wait_until_cached,
+)
 from wasm_build.paths import DIST
+from wasm_build.site import CHUNK
 
 BOOT_TIMEOUT = 90_000
 PROMPTS = [
@@ -154,3 +165,56 @@ def test_threads_follow_cross_origin_isolation(page: Page, site, unisolated_site
         assert page.evaluate("() => window.assistant.ping()")["model"] == {"threads": threads}
         out = page.evaluate(GENERATE, [[{"role": "user", "content": PROMPTS[0]}], 8])
         assert out["result"]["ids"] and out["streamed"]
+
+
+def _damaged(good: bytes, how: str) -> bytes:
+    if how == "one byte flipped mid-file":
+        middle = len(good) // 2
+        return good[:middle] + bytes([good[middle] ^ 0x01]) + good[middle + 1 :]
+    if how == "cut at a chunk boundary":  # every chunk that arrives is intact
+        return good[: (len(good) // CHUNK // 2) * CHUNK]
+    assert how == "extra bytes at the end"
+    return good + b"\0" * 16
+
+
+def test_damaged_model_download_is_never_cached_and_retry_recovers(
+    page: Page, built_site, tmp_path
+) -> None:
+    """The service worker checks the model chunk by chunk as it streams to the worker: a damaged
+    download of any kind fails with the model message and Retry, and is not kept; once the
+    server has the right file again, Retry loads it and the cache keeps that one."""
+    root = site_copy(built_site, tmp_path / "site")
+    model = model_path(root)
+    kept = tmp_path / "model.onnx"  # the right file, whatever happens to dist/ meanwhile
+    os.link(root / model, kept)
+    good = kept.read_bytes()
+    hows = ["one byte flipped mid-file", "cut at a chunk boundary", "extra bytes at the end"]
+    (root / model).unlink()
+    (root / model).write_bytes(_damaged(good, hows[0]))
+    server = SiteServer(root)
+    try:
+        page.goto(server.url)
+        expect(page.locator("#backend-status")).to_contain_text("failed", timeout=BOOT_TIMEOUT)
+        controlled_reload(page)
+        problem = page.locator("#model-problem")
+        retry = problem.get_by_role("button", name="Retry loading the model")
+        for index, how in enumerate(hows):
+            if index:
+                (root / model).unlink()
+                (root / model).write_bytes(_damaged(good, how))
+                retry.click()
+            expect(problem).to_be_visible(timeout=BOOT_TIMEOUT)
+            expect(problem).to_contain_text("model")
+            expect(problem).to_contain_text("/groq still works")
+            expect(page.locator("#backend-status")).to_contain_text("failed to load")
+            assert page.evaluate(CACHED_ENTRY, server.url + model) is None, how
+
+        (root / model).unlink()
+        os.link(kept, root / model)
+        retry.click()
+        expect(page.locator("#backend-status")).to_have_text(MODEL_READY, timeout=BOOT_TIMEOUT)
+        expect(problem).to_be_hidden()
+        entry = wait_until_cached(page, server.url + model)
+        assert entry["sha256"] == hashlib.sha256(good).hexdigest()
+    finally:
+        server.stop()
