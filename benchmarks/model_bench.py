@@ -20,7 +20,11 @@ Times are taken on the page for all three (token events arrive by postMessage fr
 each case). `--model-dir` points the bare loop at another converted model (to compare graph
 variants), `--other-model` adds a second bare loop over another one (`bare-other`, e.g. an older
 graph, for before/after figures in one run); `ours` always runs the built site. dist/ must be
-built (`python -m wasm_build`).
+built (`python -m wasm_build`). `--bare-option` / `--bare-config` try a session setting on the
+bare loops before it goes into model.json; the bare loops also report the size of
+onnxruntime-web's WebAssembly heap, the part of the peak the model's load decides.
+`--ours-visit 2` measures ours on a visitor's second visit: a first one, in its own browser on
+the same profile, has filled the service worker's cache.
 """
 
 from __future__ import annotations
@@ -208,6 +212,24 @@ def load_bench_page(rt: Runtime, url: str, setup: dict) -> None:
     rt.threads = setup["threads"]
 
 
+def revisit(p, base: str, visit: int) -> Page:
+    """A blank page in a Chromium whose profile has already loaded our site `visit - 1` times
+    (each in its own browser, closed after the model loaded): the service worker's cache is
+    filled, as on a visitor's later visits."""
+    profile = WORK / "profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    for _ in range(visit - 1):
+        context = p.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+        )
+        load_ours(Runtime("ours", context.new_page(), set()), base)
+        context.close()
+    context = p.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, args=CHROMIUM_FLAGS
+    )
+    return context.new_page()
+
+
 def renderer_pids() -> set[int]:
     return {pid for pid, _ in _renderers()}
 
@@ -234,9 +256,12 @@ def measure(args: argparse.Namespace, prompts: list[list[int]], tok) -> dict[str
     try:
         with sync_playwright() as p:
             for name in wanted:  # loads one at a time: each gets the machine to itself
-                before = renderer_pids()
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-                page = browser.new_context().new_page()
+                before = renderer_pids()  # the earlier visits' renderers end with their browser
+                if name == "ours" and args.ours_visit > 1:
+                    page = revisit(p, base, args.ours_visit)
+                else:
+                    browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+                    page = browser.new_context().new_page()
                 page.on("console", lambda m, n=name: _console(n, m.type, m.text))
                 rt = Runtime(name, page, set())
                 if name == "ours":
@@ -251,6 +276,8 @@ def measure(args: argparse.Namespace, prompts: list[list[int]], tok) -> dict[str
                         "wasmPaths": base + config["ort"]["wasmPaths"],
                         "model": base + "bench/" + folder,
                         "threads": args.threads,
+                        "options": _pairs(args.bare_option, json.loads),
+                        "config": _pairs(args.bare_config, str),
                     }
                     load_bench_page(rt, base + "bench/bare.html", setup)
                 rt.renderers = renderer_pids() - before
@@ -281,18 +308,36 @@ def measure(args: argparse.Namespace, prompts: list[list[int]], tok) -> dict[str
                     for key in ("ttft_s", "prefill_tps", "decode_tps"):
                         row[key] = median([e[key] for e in each])
                     rows.append(row)
+                heap = None
+                if rt.name.startswith("bare"):  # onnxruntime-web's WebAssembly memory
+                    heap = rt.page.evaluate("() => window.bench.heapMB")
                 results[rt.name] = {
                     "load_s": rt.load_s,
+                    "heap_mb": heap,
                     "threads": rt.threads,
                     "peak_mb": peak,
                     "rss_mb": rss,
                     "rows": rows,
                 }
-                rt.page.context.browser.close()
+                if rt.page.context.browser is None:  # a persistent context (--ours-visit)
+                    rt.page.context.close()
+                else:
+                    rt.page.context.browser.close()
     finally:
         server.shutdown()
         server.server_close()
     return results
+
+
+def _pairs(items: list[str] | None, parse) -> dict:
+    """KEY=VALUE command-line pairs as a dict, each value through `parse`."""
+    out = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"expected KEY=VALUE, got {item!r}")
+        out[key] = parse(value)
+    return out
 
 
 def report(results: dict[str, dict], prompts: list[list[int]], tokens: int) -> None:
@@ -323,6 +368,12 @@ def report(results: dict[str, dict], prompts: list[list[int]], tokens: int) -> N
                 f"{row['prefill_tps']:11.1f} {row['decode_tps']:10.1f} {row['tokens']:3d}"
                 f"  {'':8} {ratio}"
             )
+    for name, result in results.items():
+        if result.get("heap_mb"):
+            print(
+                f"{name}: onnxruntime-web's WebAssembly heap {result['heap_mb']:.0f} MB "
+                "(it never shrinks: its size is its peak)"
+            )
     if "ours" in results and base is not None:
         for ours, bare in zip(results["ours"]["rows"], base["rows"], strict=True):
             same = ours["ids"] == bare["ids"][: len(ours["ids"])]
@@ -342,9 +393,27 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="medians over this many rounds")
     parser.add_argument("--wllama-threads", type=int, help="default: --threads")
     parser.add_argument("--runtimes", default="ours,bare,wllama")
+    parser.add_argument(
+        "--ours-visit",
+        type=int,
+        default=1,
+        help="measure ours on this visit (2: after one visit filled the service worker's cache)",
+    )
     parser.add_argument("--model-dir", type=Path, help="converted model for the bare loop")
     parser.add_argument(
         "--other-model", type=Path, help="also run the bare loop over this model (bare-other)"
+    )
+    parser.add_argument(
+        "--bare-option",
+        action="append",
+        metavar="KEY=JSON",
+        help="session option for the bare loop(s), e.g. enableMemPattern=false (repeatable)",
+    )
+    parser.add_argument(
+        "--bare-config",
+        action="append",
+        metavar="KEY=VALUE",
+        help="session config entry for the bare loop(s), e.g. session.disable_prepacking=1",
     )
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()

@@ -151,6 +151,33 @@ function startSemantic(module, embed) {
 }
 
 /**
+ * The language model's file, read chunk by chunk into one buffer of its announced size, for
+ * app/model/onnx_web.py (which finds it on the global scope), so that it can be freed as soon as
+ * the session exists: after `arrayBuffer()` a whole-body copy stayed alive past the load, ~0.1 GB
+ * more at the bare loop's peak (benchmarks/model_bench.py). Without a byte count to fill (a
+ * compressed response), the browser's way.
+ * @param {string} url
+ */
+async function fetchModelBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const size = Number(response.headers.get("Content-Length"));
+  const encoded = (response.headers.get("Content-Encoding") ?? "identity") !== "identity";
+  if (!size || encoded || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const bytes = new Uint8Array(size);
+  let filled = 0;
+  for (const reader = response.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (filled + value.length > size) throw new Error("longer than announced");
+    bytes.set(value, filled);
+    filled += value.length;
+  }
+  return bytes.subarray(0, filled); // a short read fails in onnxruntime as a corrupt file
+}
+Object.assign(self, { fetchModelBytes });
+
+/**
  * The model stage, after Python is ready: onnxruntime-web, then the tokenizer and the model
  * session, with byte progress.
  * @param {number} id
@@ -175,9 +202,18 @@ async function loadModel(id) {
   }
 }
 
-/** @param {unknown} err */
+/**
+ * What a visitor reads: a Python exception's own message, not Pyodide's whole traceback (that
+ * goes to the console, for whoever debugs it).
+ * @param {unknown} err
+ */
 function errorText(err) {
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  const type = /** @type {{type?: unknown}} */ (err).type;
+  const at = typeof type === "string" ? err.message.lastIndexOf(`${type}: `) : -1;
+  if (at < 0) return err.message;
+  console.warn(err.message);
+  return err.message.slice(at + String(type).length + 2).trim();
 }
 
 /**

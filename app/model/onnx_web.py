@@ -10,7 +10,10 @@ when the sampler allows it; the full 49,152 logits stay in JavaScript until `ful
 The worker must have loaded onnxruntime-web as the global `ort` and exposed `decodeStep` on its
 global scope (web/worker.js does both; or pass `ort=` / `step=`). Session options the model needs
 (from model.json): `extra: {session: {disable_quant_qdq: "1"}}`, else every weight is
-re-expanded on every step (~1.7 tokens/s instead of ~30).
+re-expanded on every step (~1.7 tokens/s instead of ~30). model.json's `graph_offset` says the
+file keeps its weights as external data inside itself (wasm_build/model/inline_weights.py):
+onnxruntime-web gets the graph part and the file mounted under its own name, which keeps a
+second copy of the weights out of its heap at load.
 """
 
 from __future__ import annotations
@@ -21,6 +24,36 @@ from typing import Any
 from .backend import Scores
 from .errors import ModelError
 from .jsffi import js_module, to_js
+
+MODEL_FILE = "model.onnx"  # the name the graph's external data refers to (its own file)
+
+
+async def _file_bytes(js: Any, url: str) -> Any:
+    """The model file as a JavaScript Uint8Array: it never enters Python's heap (a copy there
+    would stay: a WebAssembly heap never shrinks). The worker's `fetchModelBytes`
+    (web/worker.js) reads it into one buffer of the announced size, which keeps the browser's
+    own copies out of the load's peak; elsewhere, `arrayBuffer()`."""
+    try:
+        fetch_bytes = getattr(js, "fetchModelBytes", None)
+        if fetch_bytes is not None:
+            return await fetch_bytes(url)
+        response = await js.fetch(url)
+        if not response.ok:
+            raise ModelError(f"HTTP {response.status}", reason="missing-file")
+        return js.Uint8Array.new(await response.arrayBuffer())
+    except Exception as exc:  # the network, the cache or the server failed
+        raise ModelError(
+            f"could not download the model ({url}): {exc}", reason="missing-file"
+        ) from exc
+
+
+def _release(js: Any, options: Any, owned: Any) -> None:
+    """Free the file's ~0.1 GB now rather than at some later garbage collection:
+    onnxruntime-web keeps the options object (so drop its reference) and has copied what it
+    needs into its own heap (so detach the buffer this module made, where the browser can)."""
+    js.Reflect.deleteProperty(options, "externalData")
+    if owned is not None and getattr(owned.buffer, "transfer", None) is not None:
+        owned.buffer.transfer(0)
 
 
 def session_options(info: dict[str, Any], *, threads: int | None = None) -> dict[str, Any]:
@@ -97,16 +130,28 @@ class OnnxWebBackend:
             raise ModelError(
                 "the worker exposes no `decodeStep` (web/ort_helpers.js)", reason="backend"
             )
+        owned = isinstance(model, (str, bytes, bytearray, memoryview))  # buffers made here
         if isinstance(model, (bytes, bytearray, memoryview)):
             model = to_js(memoryview(model))
+        options = to_js(session_options(info, threads=threads))
+        offset = info.get("graph_offset")
+        data = None
+        if offset is not None:  # the weights are external data inside the file itself
+            if isinstance(model, str):
+                data = await _file_bytes(js, model)
+            else:  # a view on the caller's buffer, not a copy
+                data = model if hasattr(model, "subarray") else js.Uint8Array.new(model)
+            model = data.subarray(int(offset))
+            js.Reflect.set(options, "externalData", to_js([{"path": MODEL_FILE, "data": data}]))
         try:
-            session = await ort.InferenceSession.create(
-                model, to_js(session_options(info, threads=threads))
-            )
+            session = await ort.InferenceSession.create(model, options)
         except Exception as exc:  # a JsException from onnxruntime-web
             raise ModelError(
                 f"the model file could not be loaded: {exc}", reason="corrupt-file"
             ) from exc
+        finally:
+            if data is not None:
+                _release(js, options, data if owned else None)
         return cls(session, info, ort, step)
 
     @property

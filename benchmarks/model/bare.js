@@ -18,7 +18,7 @@ window.bench = {
   /** @param {{ort: string, wasmPaths: string, model: string, threads: number}} setup */
   async load(setup) {
     const t0 = performance.now();
-    await call({ type: "load", ...setup });
+    this.heapMB = (await call({ type: "load", ...setup })).heapMB;
     return (performance.now() - t0) / 1000;
   },
   /** Greedy ids; the time of each token as the page sees it (like the other runtimes). */
@@ -26,7 +26,7 @@ window.bench = {
     const stamps = [], out = [];
     onToken = (id) => { stamps.push(performance.now()); out.push(id); };
     const t0 = performance.now();
-    await call({ type: "generate", ids, tokens });
+    this.heapMB = (await call({ type: "generate", ids, tokens })).heapMB;
     return { t0, stamps, ids: out };
   },
 };

@@ -2,21 +2,71 @@
 // the greedy id from the graph's top_ids output and posts one message per token.
 let ort, session, info;
 
-async function load({ ort: module, wasmPaths, model, threads }) {
+// onnxruntime-web's threaded build creates its WebAssembly memory from JavaScript: keep a
+// reference to report the heap's size (it only grows, so its size is its peak).
+const memories = [];
+const NativeMemory = WebAssembly.Memory;
+WebAssembly.Memory = function Memory(descriptor) {
+  const memory = new NativeMemory(descriptor);
+  memories.push(memory);
+  return memory;
+};
+WebAssembly.Memory.prototype = NativeMemory.prototype;
+const heapMB = () => Math.max(0, ...memories.map((m) => m.buffer.byteLength)) / 2 ** 20;
+
+// `options` (session options) and `config` (session config entries) override the model's own:
+// model_bench.py --bare-option / --bare-config, to measure a setting before it goes in model.json.
+async function load({ ort: module, wasmPaths, model, threads, options = {}, config = {} }) {
   ort = await import(module);
   ort.env.wasm.wasmPaths = wasmPaths;
   ort.env.wasm.numThreads = threads;
   info = await (await fetch(model + "model.json")).json();
   const extra = {};
-  for (const [key, value] of Object.entries(info.session_config ?? {})) {
+  for (const [key, value] of Object.entries({ ...info.session_config, ...config })) {
     const path = key.split(".");
     let node = extra;
     for (const part of path.slice(0, -1)) node = node[part] ??= {};
     node[path.at(-1)] = value;
   }
-  session = await ort.InferenceSession.create(model + "model.onnx", {
-    executionProviders: ["wasm"], graphOptimizationLevel: "all", extra,
-  });
+  const sessionOptions = {
+    executionProviders: ["wasm"], graphOptimizationLevel: "all", extra, ...options,
+  };
+  if (info.graph_offset === undefined) {
+    session = await ort.InferenceSession.create(model + "model.onnx", sessionOptions);
+    return;
+  }
+  // Weights inside the file as external data (wasm_build/model/inline_weights.py): the graph
+  // part goes to onnxruntime, the whole file is mounted under its own name, as app/model does.
+  const bytes = await download(model + "model.onnx");
+  sessionOptions.externalData = [{ path: "model.onnx", data: bytes }];
+  try {
+    session = await ort.InferenceSession.create(bytes.subarray(info.graph_offset), sessionOptions);
+  } finally {
+    // onnxruntime-web keeps the options and has copied what it needs: free the file's bytes now.
+    delete sessionOptions.externalData;
+    bytes.buffer.transfer?.(0);
+  }
+}
+
+/** The file read chunk by chunk into one buffer of its announced size, as the assistant's worker
+ * does (web/worker.js fetchModelBytes): after arrayBuffer() a whole-body copy stayed alive past
+ * the load (~0.1 GB more at this loop's peak). */
+async function download(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+  const size = Number(response.headers.get("Content-Length"));
+  const encoded = (response.headers.get("Content-Encoding") ?? "identity") !== "identity";
+  if (!size || encoded || !response.body) return new Uint8Array(await response.arrayBuffer());
+  const bytes = new Uint8Array(size);
+  let filled = 0;
+  for (const reader = response.body.getReader(); ;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (filled + value.length > size) throw new Error("longer than announced");
+    bytes.set(value, filled);
+    filled += value.length;
+  }
+  return bytes.subarray(0, filled);
 }
 
 const int64 = (values) =>
@@ -49,7 +99,7 @@ self.onmessage = async ({ data }) => {
   try {
     if (data.type === "load") await load(data);
     else await generate(data);
-    postMessage({ type: "done" });
+    postMessage({ type: "done", heapMB: heapMB() });
   } catch (err) {
     postMessage({ type: "error", message: String(err?.message ?? err) });
   }

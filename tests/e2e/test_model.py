@@ -125,6 +125,11 @@ def test_stop_ends_generation_mid_answer_and_keeps_the_text(model_page: Page) ->
     assert result["text"].strip()
 
 
+# What the visitor reads: the model error's own message (a download cut or damaged on the way,
+# or a file onnxruntime cannot read), never a Python traceback.
+MODEL_FAILURE = re.compile(r"could not download the model|the model file could not be loaded")
+
+
 def test_corrupt_model_file_says_so_and_retry_recovers(page: Page, site) -> None:
     state = {"corrupt": True}
 
@@ -145,6 +150,8 @@ def test_corrupt_model_file_says_so_and_retry_recovers(page: Page, site) -> None
     expect(problem).to_be_visible(timeout=BOOT_TIMEOUT)
     expect(problem).to_contain_text("model")
     expect(problem).to_contain_text("/groq still works")
+    expect(problem).to_contain_text(MODEL_FAILURE)
+    expect(problem).not_to_contain_text("Traceback")
     expect(page.locator("#backend-status")).to_contain_text("failed to load")
 
     state["corrupt"] = False
@@ -207,6 +214,8 @@ def test_damaged_model_download_is_never_cached_and_retry_recovers(
             expect(problem).to_contain_text("model")
             expect(problem).to_contain_text("/groq still works")
             expect(page.locator("#backend-status")).to_contain_text("failed to load")
+            expect(problem).to_contain_text(MODEL_FAILURE)
+            expect(problem).not_to_contain_text("Traceback")
             assert page.evaluate(CACHED_ENTRY, server.url + model) is None, how
 
         (root / model).unlink()

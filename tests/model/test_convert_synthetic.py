@@ -16,6 +16,7 @@ from wasm_build.model import ModelBuildError, convert
 VARIANTS = {
     "q4_0-f16-untied": (QT.Q4_0, QT.F16, False),
     "q4_1-q8_0-tied": (QT.Q4_1, QT.Q8_0, True),
+    "q4_0-q8_0-untied": (QT.Q4_0, QT.Q8_0, False),  # the 8-bit table alone, no fp32 copy
     "q8_0-f32-untied": (QT.Q8_0, QT.F32, False),
     "f16-q4_0-tied": (QT.F16, QT.Q4_0, True),
     "f32-f32-tied": (QT.F32, QT.F32, True),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+
 import numpy as np
 import pytest
 
@@ -81,3 +84,22 @@ def test_missing_and_corrupt_model_files_say_so(model_dir, tmp_path):
     with pytest.raises(ModelError) as corrupt:
         OnnxCpythonBackend(tmp_path)
     assert corrupt.value.reason == "corrupt-file" and "model.onnx" in str(corrupt.value)
+
+
+def test_weights_inside_the_file_load_from_any_folder(
+    model_dir, fresh_backend, tokenizer, tmp_path
+):
+    """model.onnx keeps its weights as external data that names the file itself
+    (wasm_build/model/inline_weights.py): a copy in another folder must still find them there,
+    and answer exactly as the original."""
+    info = json.loads((model_dir / "model.json").read_text())
+    assert info["graph_offset"] > 0.9 * (model_dir / "model.onnx").stat().st_size
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for name in ("model.onnx", "model.json"):
+        shutil.copyfile(model_dir / name, moved / name)
+    ids = prompt_ids(tokenizer, QUESTIONS[0])
+    options = GenerateOptions(max_tokens=8, stop_ids=frozenset())
+    want = generate(fresh_backend, tokenizer, ids, options).run().ids
+    got = generate(OnnxCpythonBackend(moved), tokenizer, ids, options).run().ids
+    assert got == want

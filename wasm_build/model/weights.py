@@ -16,6 +16,14 @@ for 2-3% of decode speed. Both parts are exact, so only the order of the fp32 su
 onnxruntime's 4-bit `MatMulNBits` would keep the weights packed, but its WebAssembly build has
 no blocked kernel: it re-expands the weight on every call, 5-12x slower than a fp32 MatMul
 (measured in onnxruntime-web 1.30), so it is not used.
+
+A Q8_0 token embedding is looked up in its stored 8-bit form (`emit_embedding`): Gather picks
+the rows of values and scales and only those rows are expanded, at run time. Gathering from the
+expanded fp32 table (113 MB for SmolLM2-135M) kept that table alive beside the copy the tied
+output head packs at load; alone the change did little to the browser's peak (the heap's size
+is what the allocator's holes allow), but with the head packed first (linear.py) the freed
+table is the hole every other packed weight fits in: onnxruntime-web's heap went from 947 to
+741 MB (benchmarks/model_bench.py, bare loop).
 """
 
 from __future__ import annotations
@@ -132,6 +140,40 @@ def emit_weight(g: GraphBuilder, name: str, blocks: Blocks, transpose: bool) -> 
     return g.node(
         "DequantizeLinear", [q, scale32], name=name, axis=0 if transpose else 1, block_size=BLOCK
     )
+
+
+def emit_embedding(
+    g: GraphBuilder, name: str, blocks: Blocks, ids: str, *, matrix: bool
+) -> tuple[str, str | None]:
+    """The fp32 rows of `blocks` ([vocab, d], as stored) for `ids`, and, if `matrix`, the whole
+    fp32 matrix (`name`, for a tied output head's Gemm).
+
+    A Q8_0 table is looked up in its stored 8-bit form and only the gathered rows are scaled, at
+    run time (d * q is exact in fp32 either way). Gathering from the folded fp32 matrix instead
+    keeps that matrix (~113 MB for SmolLM2) alive beside the copy onnxruntime packs for the
+    head's Gemm at load (it frees a constant once its last consumer has packed it; a Gather
+    never does); packed first, its freed copy's hole takes the other weights' packed copies
+    (see linear.py). Other kinds are expanded at load as before.
+    """
+    if blocks.kind != QT.Q8_0:
+        table = emit_weight(g, name, blocks, transpose=False)
+        return g.node("Gather", [table, ids], name="embedded", axis=0), table if matrix else None
+    assert blocks.scale is not None
+    dims = list(blocks.values.shape)
+    data = np.ascontiguousarray(blocks.values).tobytes()
+    q = g.raw_initializer(name + ".q8", TensorProto.INT8, dims, data)
+    scale = g.initializer(name + ".scale", np.ascontiguousarray(blocks.scale))
+    q_rows = g.node("Gather", [q, ids], name="embedded.q8", axis=0)
+    scale_rows = g.node("Gather", [scale, ids], name="embedded.scale", axis=0)
+    scale_rows = g.node("Cast", [scale_rows], name="embedded.scale.f32", to=TensorProto.FLOAT)
+    rows = g.node(
+        "DequantizeLinear", [q_rows, scale_rows], name="embedded", axis=2, block_size=BLOCK
+    )
+    if not matrix:
+        return rows, None
+    scale32 = g.node("Cast", [scale], name=name + ".scale.f32", to=TensorProto.FLOAT)
+    table = g.node("DequantizeLinear", [q, scale32], name=name, axis=1, block_size=BLOCK)
+    return rows, table
 
 
 @dataclass(frozen=True)
