@@ -3,9 +3,11 @@ browser tab's peak memory that the model's file layout decides (wasm_build/model
 external data inside the file, an 8-bit embedding lookup, the output head packed first).
 
 The heap only grows, so its size after the load is the load's peak. It was 1,051 MB before that
-layout work and is 741 MB with it (MB of 2^20 bytes; the same figures as the bare loop in
-headless Chromium, benchmarks/model_bench.py). The heap grows in steps of ~20% (at most ~0.1 GB),
-so a regression shows as a step: 839 MB or more.
+layout work (907-947 MB with only part of it) and is 741 or 839 MB with it (MB of 2^20 bytes).
+The heap grows in steps of ~20%, and the load's need sits just at the 741 MB step: a few bytes
+more anywhere tip it over (this very script gives 741 MB run from /work/main/tests/... and
+839 MB from /work/fresh-ci/tests/..., Emscripten keeping the script's path in the heap). So the
+limit sits between the 839 MB step and the layouts it replaced, not at 741.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import pytest
 from tests.conftest import ROOT
 
 SCRIPT = ROOT / "tests" / "model" / "node" / "load_heap.mjs"
-LIMIT_MB = 800
+LIMIT_MB = 900
 
 
 def test_loading_the_model_keeps_onnxruntime_web_heap_under_limit(model_dir, fresh_backend):
