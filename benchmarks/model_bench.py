@@ -105,7 +105,7 @@ def prepare_site(
     shutil.copytree(DIST, site, copy_function=lambda a, b: _link(Path(a), Path(b)))
     bench = site / "bench"
     bench.mkdir()
-    for page in PAGES.glob("*.*"):
+    for page in [*PAGES.glob("*.*"), ROOT / "web" / "model_file.js"]:  # the product's reader
         shutil.copy2(page, bench / page.name)
     config = read_boot_config((DIST / "index.html").read_text())
     source = model_dir or DIST / Path(config["model"]["onnx"]).parent

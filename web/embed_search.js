@@ -1,8 +1,8 @@
 // Exact nearest-neighbour search over the passage vectors of app/embed/vectors.py.
 //
-// The worker (web/worker.js) exposes `createVectorIndex` on `self`, and Python attaches it with
-// `JsScorer.attach(index)` (app/embed/vectors.py), which passes the file's bytes and the offsets
-// it already parsed, so the format has one reader of its header.
+// The worker (web/worker.js) exposes `createVectorIndex` on `self`, and Python calls it from
+// `JsScorer.load(array)` (app/embed/vectors.py) with the downloaded Uint8Array and the offsets
+// it parsed from the header, so the format has one reader of its header.
 //
 // Why not Python: the hot loop is count x dim multiply-adds (15,000 x 384 = 5.8 million), a few
 // hundred milliseconds in Pyodide. A plain typed-array loop takes ~10 ms; a WebAssembly SIMD
@@ -113,7 +113,7 @@ function simdScorer(bytes, scalesAt, rowsAt, count, dim) {
   const queryP = align16(scalesP + 4 * count);
   const outP = align16(queryP + 4 * dim);
   const memory = new WebAssembly.Memory({ initial: Math.ceil((outP + 4 * count) / 65536) || 1 });
-  // Synchronous compile: Python attaches the index synchronously, and the module is tiny.
+  // Synchronous compile: Python loads the index synchronously, and the module is tiny.
   const instance = new WebAssembly.Instance(new WebAssembly.Module(code), { env: { memory } });
   const score = /** @type {(rows: number, scales: number, query: number, out: number,
     count: number, dim: number) => void} */ (instance.exports.scores);

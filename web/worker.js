@@ -5,6 +5,7 @@ import { trackFetches } from "./progress.js";
 import { handleReply, installPromptBridge } from "./prompt_bridge.js";
 import { decodeStep } from "./ort_helpers.js";
 import { createVectorIndex } from "./embed_search.js";
+import { fetchModelBytes } from "./model_file.js";
 
 installDefaultPolicy();
 
@@ -150,31 +151,7 @@ function startSemantic(module, embed) {
   }
 }
 
-/**
- * The language model's file, read chunk by chunk into one buffer of its announced size, for
- * app/model/onnx_web.py (which finds it on the global scope), so that it can be freed as soon as
- * the session exists: after `arrayBuffer()` a whole-body copy stayed alive past the load, ~0.1 GB
- * more at the bare loop's peak (benchmarks/model_bench.py). Without a byte count to fill (a
- * compressed response), the browser's way.
- * @param {string} url
- */
-async function fetchModelBytes(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const size = Number(response.headers.get("Content-Length"));
-  const encoded = (response.headers.get("Content-Encoding") ?? "identity") !== "identity";
-  if (!size || encoded || !response.body) return new Uint8Array(await response.arrayBuffer());
-  const bytes = new Uint8Array(size);
-  let filled = 0;
-  for (const reader = response.body.getReader(); ;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (filled + value.length > size) throw new Error("longer than announced");
-    bytes.set(value, filled);
-    filled += value.length;
-  }
-  return bytes.subarray(0, filled); // a short read fails in onnxruntime as a corrupt file
-}
+// app/model/onnx_web.py finds the model's reader on the global scope.
 Object.assign(self, { fetchModelBytes });
 
 /**

@@ -25,6 +25,8 @@ import struct
 from collections.abc import Callable
 from typing import Any
 
+from app.jsffi import js_slice
+
 from .dataset import Dataset
 from .field_index import FieldIndex
 
@@ -128,7 +130,7 @@ def _reader(data: Any) -> tuple[int, Callable[[int, int], bytes | memoryview]]:
     """(size, read(start, end)) over bytes, or over a JavaScript array without copying it
     whole into Python."""
     if hasattr(data, "subarray"):
-        return int(data.length), lambda start, end: data.subarray(start, end).to_bytes()
+        return int(data.length), lambda start, end: js_slice(data, start, end)
     view = memoryview(data)
     return len(view), lambda start, end: view[start:end]
 

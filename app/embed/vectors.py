@@ -31,6 +31,8 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol
 
+from app.jsffi import js_slice
+
 from .errors import EmbedError
 
 MAGIC = b"EMBV"
@@ -110,7 +112,6 @@ class VectorIndex:
         rows: Sequence[int] | None,
         dim: int,
         model: str = "",
-        data: bytes | None = None,
         offsets: tuple[int, int] = (0, 0),
     ) -> None:
         self.ids = ids
@@ -118,8 +119,7 @@ class VectorIndex:
         self.rows = rows
         self.dim = dim
         self.model = model
-        self.data = data  # the file bytes, for scorers that copy them elsewhere (JavaScript)
-        self.offsets = offsets  # (scales, rows) byte offsets within `data`
+        self.offsets = offsets  # (scales, rows) byte offsets within the file
         self.row_of = {doc_id: row for row, doc_id in enumerate(ids)}
         self.scorer: Scorer = PythonScorer(self)
 
@@ -138,7 +138,7 @@ class VectorIndex:
             scales = swapped
         rows = view[layout.rows_at :].cast("b")
         offsets = (layout.scales_at, layout.rows_at)
-        return cls(ids, scales, rows, layout.dim, layout.model, data, offsets)
+        return cls(ids, scales, rows, layout.dim, layout.model, offsets)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -261,36 +261,22 @@ _dot: Callable[[Sequence[float], Sequence[int]], float] = _SUMPROD or _dot_fallb
 
 
 class JsScorer:
-    """Scores in JavaScript (web/embed_search.js `createVectorIndex`) over a copy of the file."""
+    """Scores in JavaScript (web/embed_search.js `createVectorIndex`) over the downloaded file."""
 
     def __init__(self, js_index: Any, dim: int) -> None:
         self.js_index = js_index
         self.dim = dim
 
     @classmethod
-    def attach(cls, index: VectorIndex, create_vector_index: Any = None) -> JsScorer:
-        """Copies the file into JavaScript once and makes it `index`'s scorer."""
-        from app.model.jsffi import to_js
-
-        if index.data is None:
-            raise EmbedError("the index was not loaded from bytes", reason="backend")
-        create = create_vector_index or _create_vector_index()
-        scales_at, rows_at = index.offsets
-        js_index = create(to_js(memoryview(index.data)), scales_at, rows_at, len(index), index.dim)
-        scorer = cls(js_index, index.dim)
-        index.scorer = scorer
-        return scorer
-
-    @classmethod
     def load(cls, array: Any, create_vector_index: Any = None) -> VectorIndex:
         """The worker's way in: the file stays where it was downloaded, a JavaScript
         Uint8Array, and is scored there; only the header and the compressed ids (~2% of it)
-        are copied into Python. Copying it all (`attach`) kept a second 6 MB in Pyodide's
-        memory, which never shrinks (benchmarks/page_memory.py)."""
+        are copied into Python (a whole copy would keep a second 6 MB in Pyodide's memory,
+        which never shrinks: benchmarks/page_memory.py)."""
         size = int(array.length)
-        header = _js_bytes(array, 0, min(size, HEADER_SIZE))
+        header = js_slice(array, 0, min(size, HEADER_SIZE))
         layout = _Layout.read(header, size)
-        ids = _read_ids(_js_bytes(array, HEADER_SIZE, HEADER_SIZE + layout.ids_len), layout.count)
+        ids = _read_ids(js_slice(array, HEADER_SIZE, HEADER_SIZE + layout.ids_len), layout.count)
         create = create_vector_index or _create_vector_index()
         js_index = create(array, layout.scales_at, layout.rows_at, layout.count, layout.dim)
         index = VectorIndex(ids, None, None, layout.dim, layout.model)
@@ -298,7 +284,7 @@ class JsScorer:
         return index
 
     def _query(self, query: Sequence[float]) -> Any:
-        from app.model.jsffi import js_module, to_js
+        from app.jsffi import js_module, to_js
 
         return js_module().Float32Array.new(to_js([float(v) for v in query]))
 
@@ -316,13 +302,8 @@ class JsScorer:
         return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
 
 
-def _js_bytes(array: Any, start: int, end: int) -> bytes:
-    """A slice of a JavaScript Uint8Array, copied into Python."""
-    return bytes(array.subarray(start, end).to_bytes())
-
-
 def _create_vector_index() -> Any:
-    from app.model.jsffi import js_module
+    from app.jsffi import js_module
 
     create = getattr(js_module(), "createVectorIndex", None)
     if create is None:

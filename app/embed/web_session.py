@@ -12,7 +12,7 @@ import struct
 from collections.abc import Sequence
 from typing import Any
 
-from app.model.jsffi import fetch_bytes, js_module, to_js
+from app.jsffi import fetch_bytes, js_module, to_js
 from app.model.onnx_web import session_options
 
 from .errors import EmbedError

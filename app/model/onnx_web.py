@@ -21,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from app.jsffi import js_module, to_js
+
 from .backend import Scores
 from .errors import ModelError
-from .jsffi import js_module, to_js
 
 MODEL_FILE = "model.onnx"  # the name the graph's external data refers to (its own file)
 

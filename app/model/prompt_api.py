@@ -18,9 +18,10 @@ import re
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import Any
 
+from app.jsffi import proxy, to_js
+
 from .errors import ModelError
 from .generate import AbortSignal
-from .jsffi import proxy, to_js
 
 DELTA_SINCE = 133
 AVAILABLE, DOWNLOADABLE, DOWNLOADING, UNAVAILABLE = (
@@ -106,7 +107,7 @@ class PromptApiBackend:
         """The API on `scope` (default: the page's globals, or the worker's bridge scope, whose
         `navigator.userAgent` is the page's), or None where it does not exist."""
         if scope is None:
-            from .jsffi import js_module
+            from app.jsffi import js_module
 
             scope = js_module()
         major = chrome_major(str(getattr(getattr(scope, "navigator", None), "userAgent", "")))
@@ -135,7 +136,7 @@ class PromptApiBackend:
     def _controller(self) -> Any:
         if self._controller_factory is not None:
             return self._controller_factory()
-        from .jsffi import js_module
+        from app.jsffi import js_module
 
         return js_module().AbortController.new()
 

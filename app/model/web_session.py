@@ -11,10 +11,11 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from app.jsffi import fetch_bytes
+
 from .chat_template import ChatTemplate
 from .errors import ModelError
 from .generate import AbortSignal, Decoder, GenerateOptions, GenerationResult
-from .jsffi import fetch_bytes
 from .onnx_web import OnnxWebBackend
 from .tokenizer import Tokenizer
 

@@ -1,5 +1,7 @@
 // onnxruntime-web with no Python: feeds each step's present.* back as past_key_values.*, picks
 // the greedy id from the graph's top_ids output and posts one message per token.
+import { fetchModelBytes } from "./model_file.js"; // the product's reader (web/)
+
 let ort, session, info;
 
 // onnxruntime-web's threaded build creates its WebAssembly memory from JavaScript: keep a
@@ -37,7 +39,7 @@ async function load({ ort: module, wasmPaths, model, threads, options = {}, conf
   }
   // Weights inside the file as external data (wasm_build/model/inline_weights.py): the graph
   // part goes to onnxruntime, the whole file is mounted under its own name, as app/model does.
-  const bytes = await download(model + "model.onnx");
+  const bytes = await fetchModelBytes(model + "model.onnx");
   sessionOptions.externalData = [{ path: "model.onnx", data: bytes }];
   try {
     session = await ort.InferenceSession.create(bytes.subarray(info.graph_offset), sessionOptions);
@@ -46,27 +48,6 @@ async function load({ ort: module, wasmPaths, model, threads, options = {}, conf
     delete sessionOptions.externalData;
     bytes.buffer.transfer?.(0);
   }
-}
-
-/** The file read chunk by chunk into one buffer of its announced size, as the assistant's worker
- * does (web/worker.js fetchModelBytes): after arrayBuffer() a whole-body copy stayed alive past
- * the load (~0.1 GB more at this loop's peak). */
-async function download(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
-  const size = Number(response.headers.get("Content-Length"));
-  const encoded = (response.headers.get("Content-Encoding") ?? "identity") !== "identity";
-  if (!size || encoded || !response.body) return new Uint8Array(await response.arrayBuffer());
-  const bytes = new Uint8Array(size);
-  let filled = 0;
-  for (const reader = response.body.getReader(); ;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    if (filled + value.length > size) throw new Error("longer than announced");
-    bytes.set(value, filled);
-    filled += value.length;
-  }
-  return bytes.subarray(0, filled);
 }
 
 const int64 = (values) =>

@@ -20,6 +20,18 @@ ROOT = Path(__file__).resolve().parents[2]
 JS_SOURCE = ROOT / "web" / "embed_search.js"
 
 
+# A damaged vector file and what its reader must say, whether Python or JavaScript holds it.
+DAMAGES = pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda d: d[:20], "shorter than its header"),
+        (lambda d: b"NOPE" + d[4:], "not a vector file"),
+        (lambda d: d[:-1], "header promises"),
+        (lambda d: d[:32] + b"\xff" * 8 + d[40:], "ids unreadable"),
+    ],
+)
+
+
 def unit_vectors(n: int, dim: int = 384, seed: int = 7) -> list[list[float]]:
     rng = random.Random(seed)
     out = []
@@ -114,15 +126,7 @@ def test_empty_index_loads_and_finds_nothing() -> None:
     assert index.search([], k=5) == []
 
 
-@pytest.mark.parametrize(
-    ("damage", "message"),
-    [
-        (lambda d: d[:20], "shorter than its header"),
-        (lambda d: b"NOPE" + d[4:], "not a vector file"),
-        (lambda d: d[:-1], "header promises"),
-        (lambda d: d[:32] + b"\xff" * 8 + d[40:], "ids unreadable"),
-    ],
-)
+@DAMAGES
 def test_damaged_files_are_reported(damage, message: str) -> None:  # type: ignore[no-untyped-def]
     data = encode_vectors(doc_ids(3), unit_vectors(3))
     with pytest.raises(EmbedError, match=message) as info:
@@ -216,15 +220,7 @@ def test_the_worker_keeps_the_vector_file_in_javascript() -> None:
         index.vector(0)
 
 
-@pytest.mark.parametrize(
-    ("damage", "message"),
-    [
-        (lambda d: d[:20], "shorter than its header"),
-        (lambda d: b"NOPE" + d[4:], "not a vector file"),
-        (lambda d: d[:-1], "header promises"),
-        (lambda d: d[:32] + b"\xff" * 8 + d[40:], "ids unreadable"),
-    ],
-)
+@DAMAGES
 def test_a_damaged_file_in_javascript_is_reported_the_same(damage, message: str) -> None:  # type: ignore[no-untyped-def]
     data = encode_vectors(doc_ids(3), unit_vectors(3))
     given: list[tuple] = []

@@ -15,7 +15,7 @@ def js_module() -> Any:
     try:
         import js
     except ImportError as exc:
-        from .errors import ModelError
+        from app.model.errors import ModelError
 
         raise ModelError(
             "this backend runs only inside Pyodide (no `js` module here)", reason="backend"
@@ -31,6 +31,13 @@ def to_js(value: Any) -> Any:
         return value
     js = js_module()
     return convert(value, dict_converter=js.Object.fromEntries, create_pyproxies=False)
+
+
+def js_slice(array: Any, start: int, end: int) -> bytes:
+    """Bytes `start:end` of a JavaScript Uint8Array, copied into Python: the worker reads
+    downloaded files in pieces so that no whole-file copy lands in Pyodide's heap, which
+    never shrinks."""
+    return bytes(array.subarray(start, end).to_bytes())
 
 
 def proxy(func: Any) -> Any:
