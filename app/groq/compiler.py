@@ -7,8 +7,6 @@ which parts the planner can answer from the dataset's indexes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from . import ast as A
 from . import traversal as T
 from .analysis import depends_on_scope
@@ -16,11 +14,10 @@ from .custom_functions import compile_custom_body, compile_custom_call
 from .errors import GroqSyntaxError
 from .fastpaths import fast_comparison, fast_match
 from .operators import BINARY_OPS, op_in, op_neg, op_not, op_pos
+from .precompute import NOT_LITERAL, Fn, literal_value, memoized
 from .runtime import Context, Limits, Scope
 from .slicing import leading_limit
 from .values import RangeValue, is_number
-
-Fn = Callable[[Scope], object]
 
 
 class Compiler:
@@ -153,7 +150,7 @@ class Compiler:
 
     def c_ArrayLit(self, node: A.ArrayLit) -> Fn:
         literal = literal_value(node)
-        if literal is not _NOT_LITERAL:
+        if literal is not NOT_LITERAL:
             return lambda scope: literal
         parts = [(self.compile(e.expr), e.splat) for e in node.elements]
         if not any(splat for _, splat in parts):
@@ -174,7 +171,7 @@ class Compiler:
 
     def c_ObjectLit(self, node: A.ObjectLit) -> Fn:
         literal = literal_value(node)
-        if literal is not _NOT_LITERAL:
+        if literal is not NOT_LITERAL:
             return lambda scope: literal
         parts = [(a.key, self.compile_attr_value(a)) for a in node.attrs]
 
@@ -378,49 +375,3 @@ class Compiler:
 
     def compile_custom_call(self, decl: A.FuncDecl, node: A.FuncCall) -> Fn:
         return compile_custom_call(self, decl, node)
-
-
-_NOT_LITERAL = object()
-
-
-def literal_value(node: A.Node) -> object:
-    """The value of JSON-like literal syntax, computed once at compile time (values are
-    never mutated during evaluation, so one instance can be shared)."""
-    if isinstance(node, A.Literal):
-        return node.value
-    if isinstance(node, A.ArrayLit):
-        out = []
-        for element in node.elements:
-            if element.splat:
-                return _NOT_LITERAL
-            value = literal_value(element.expr)
-            if value is _NOT_LITERAL:
-                return _NOT_LITERAL
-            out.append(value)
-        return out
-    if isinstance(node, A.ObjectLit):
-        obj = {}
-        for attr in node.attrs:
-            if attr.key is None:
-                return _NOT_LITERAL
-            value = literal_value(attr.expr)
-            if value is _NOT_LITERAL:
-                return _NOT_LITERAL
-            obj[attr.key] = value
-        return obj
-    return _NOT_LITERAL
-
-
-def memoized(fn: Fn) -> Fn:
-    """A scope-independent subquery (say `*[_type == "x"]._id` inside a filter) is computed
-    once per evaluation instead of once per document."""
-    key = object()
-
-    def memo(scope: Scope) -> object:
-        cache = scope.ctx.memo
-        if key in cache:
-            return cache[key]
-        value = cache[key] = fn(scope)
-        return value
-
-    return memo

@@ -1,8 +1,6 @@
 """Hand-written precedence-climbing parser: tokens in, a `Query` syntax tree out.
 
-Precedence follows the spec's table (highest first): compound/postfix expressions, prefix `+`
-and `!`, `**` (right-assoc), prefix `-`, `* / %`, `+ -`, ranges, comparisons and `asc`/`desc`,
-`&&`, `||`, `=>`.
+Operators bind as the spec's table says (app/groq/precedence.py).
 """
 
 from __future__ import annotations
@@ -10,34 +8,11 @@ from __future__ import annotations
 from . import ast as A
 from .errors import GroqSyntaxError
 from .lexer import Token, tokenize
+from .precedence import BINARY, KEYWORD_OPERATORS, POSTFIX_ORDER_LEVEL
 
 DEFAULT_MAX_DEPTH = 96
 
-# operator -> (level, associativity) where associativity is "left" | "right" | "none"
-BINARY = {
-    "=>": (1, "none"),
-    "||": (2, "left"),
-    "&&": (3, "left"),
-    "==": (4, "none"),
-    "!=": (4, "none"),
-    "<": (4, "none"),
-    "<=": (4, "none"),
-    ">": (4, "none"),
-    ">=": (4, "none"),
-    "in": (4, "none"),
-    "match": (4, "none"),
-    "..": (5, "none"),
-    "...": (5, "none"),
-    "+": (6, "left"),
-    "-": (6, "left"),
-    "*": (7, "left"),
-    "/": (7, "left"),
-    "%": (7, "left"),
-    "**": (9, "right"),
-}
-POSTFIX_ORDER_LEVEL = 4
 _POSTFIX_STARTS = frozenset({".", "[", "->", "{", "|"})
-KEYWORD_OPERATORS = frozenset({"in", "match", "asc", "desc"})
 LITERAL_KEYWORDS = {"true": True, "false": False, "null": None}
 
 
