@@ -104,9 +104,6 @@ class FieldIndex:
     def fields(self) -> list[str]:
         return list(self._columns)
 
-    def covers(self, field: str) -> bool:
-        return field in self._columns
-
     def _field(self, field: str) -> _Field | None:
         opened = self._opened.get(field)
         if opened is None and field in self._columns:

@@ -266,13 +266,3 @@ class WordPieceTokenizer:
                 break
             body.append(token)
         return [self.cls_id, *body, self.sep_id]
-
-    def encode_batch(
-        self, texts: Sequence[str], max_length: int | None = -1
-    ) -> tuple[list[list[int]], list[list[int]]]:
-        """Ids and attention masks, right-padded with [PAD] to the longest text of the batch."""
-        rows = [self.encode(t, max_length) for t in texts]
-        width = max((len(r) for r in rows), default=0)
-        ids = [r + [self.pad_id] * (width - len(r)) for r in rows]
-        masks = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
-        return ids, masks

@@ -150,10 +150,6 @@ class VectorIndex:
         scale = self.scales[row]
         return [scale * v for v in self.rows[row * self.dim : (row + 1) * self.dim]]
 
-    def vector_of(self, doc_id: str) -> list[float] | None:
-        row = self.row_of.get(doc_id)
-        return None if row is None else self.vector(row)
-
     def _check(self, query: Sequence[float]) -> None:
         if len(query) != self.dim:
             raise EmbedError(

@@ -35,7 +35,6 @@ class Context:
         "steps_left",
         "limits",
         "call_depth",
-        "id_map",
         "options",
         "memo",
     )
@@ -64,7 +63,6 @@ class Context:
         self.limits = limits
         self.steps_left = limits.max_steps
         self.call_depth = 0
-        self.id_map: dict | None = None
         self.options = options
         self.memo: dict = {}
 

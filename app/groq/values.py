@@ -10,7 +10,6 @@ import math
 import re
 from datetime import UTC, datetime, timedelta
 
-NUMBER_TYPES = (int, float)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _RFC3339 = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -54,14 +53,6 @@ class DateTime:
             seconds -= sign * (int(zone[1:3]) * 3600 + int(zone[4:6]) * 60)
         nanos = int((frac[1:] + "000000000")[:9]) if frac else 0
         return cls(seconds, nanos)
-
-    @classmethod
-    def from_epoch(cls, value: float) -> DateTime:
-        seconds = math.floor(value)
-        return cls(seconds, round((value - seconds) * 1e9))
-
-    def epoch(self) -> float:
-        return self.seconds + self.nanos / 1e9
 
     def add_seconds(self, delta: float) -> DateTime:
         whole = math.floor(delta)
@@ -137,27 +128,6 @@ class RangeValue:
 def is_number(value: object) -> bool:
     t = type(value)
     return t is int or t is float
-
-
-def type_name(value: object) -> str:
-    t = type(value)
-    if value is None:
-        return "null"
-    if t is bool:
-        return "boolean"
-    if t is int or t is float:
-        return "number"
-    if t is str:
-        return "string"
-    if t is list:
-        return "array"
-    if t is dict:
-        return "object"
-    if t is DateTime:
-        return "datetime"
-    if t is Path:
-        return "path"
-    return "other"
 
 
 def equal(a: object, b: object) -> bool:

@@ -28,10 +28,6 @@ class Scores:
     logits: Sequence[float]
     ids: Sequence[int] | None = None
 
-    @property
-    def is_full(self) -> bool:
-        return self.ids is None
-
 
 @runtime_checkable
 class Backend(Protocol):

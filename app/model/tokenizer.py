@@ -152,14 +152,6 @@ class Tokenizer:
     def vocab_size(self) -> int:
         return self._n
 
-    def token_to_id(self, token: str) -> int | None:
-        """Id of a token in byte-level spelling ("Ġthe") or of an added token ("<|im_end|>")."""
-        return self.vocab.get(token)
-
-    def id_to_token(self, tid: int) -> str:
-        self._check_id(tid)
-        return self.tokens[tid]
-
     def token_bytes(self, tid: int) -> bytes:
         """The raw bytes a token stands for (may be part of a UTF-8 character)."""
         self._check_id(tid)

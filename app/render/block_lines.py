@@ -85,7 +85,7 @@ class LineKinds:
         if ch == "#":
             self.cand, self.hashes = "heading", 1
         elif ch in "`~":
-            self.cand, self.fence_run, self.info_bad = "fence", 1, False
+            self.cand, self.fence_run = "fence", 1
         elif ch in "-*_":
             self.cand, self.hr_ok, self.hr_count = "dash", True, 1
         elif ch == "+":

@@ -67,13 +67,6 @@ def test_what_the_pipeline_does(tokenizer: WordPieceTokenizer) -> None:
     assert tokenizer.encode("") == [tokenizer.cls_id, tokenizer.sep_id]
 
 
-def test_batches_are_padded_to_the_longest(tokenizer: WordPieceTokenizer) -> None:
-    ids, masks = tokenizer.encode_batch(["a b c", "a"])
-    assert [len(r) for r in ids] == [5, 5]
-    assert ids[1][3:] == [tokenizer.pad_id] * 2
-    assert masks == [[1] * 5, [1, 1, 1, 0, 0]]
-
-
 @pytest.mark.parametrize(
     ("spec", "message"),
     [

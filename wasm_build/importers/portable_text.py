@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 _SPACE = re.compile(r"[ \t\r\n\f\v\u00a0]+")
-DECORATORS = ("strong", "em", "code")
 
 
 class BlockBuilder:

@@ -71,7 +71,15 @@ FUSED = {
 }
 
 
-def _fused(g: GraphBuilder, name: str, parts: list[tuple[str, Blocks]]) -> Operand:
+def _fused(
+    g: GraphBuilder, t: _Tensors, layer: str, name: str, reordered: dict[str, Blocks]
+) -> Operand:
+    """One layer's fused operand, in FUSED's order (the tests read weights back by it);
+    `reordered` stands in for stored blocks whose rows were permuted (RoPE's layout)."""
+    parts = [
+        (layer + n, reordered[n] if n in reordered else t.blocks(layer + n)) for n in FUSED[name]
+    ]
+    name = layer + name
     blocks = concat_rows([b for _, b in parts])
     if blocks is not None:
         return emit_operand(g, name, blocks)
@@ -142,21 +150,10 @@ def build_graph(reader: GGUFReader, cfg: LlamaConfig) -> onnx.ModelProto:
         p = f"blk.{i}."
         q_rows = t.blocks(p + "attn_q.weight").take_rows(hf_rope_order(H * hd, H))
         k_rows = t.blocks(p + "attn_k.weight").take_rows(hf_rope_order(KV * hd, KV))
-        w_qkv = _fused(
-            g,
-            p + "attn_qkv.weight",
-            [
-                (p + "attn_q.weight", q_rows),
-                (p + "attn_k.weight", k_rows),
-                (p + "attn_v.weight", t.blocks(p + "attn_v.weight")),
-            ],
-        )
+        rope_order = {"attn_q.weight": q_rows, "attn_k.weight": k_rows}
+        w_qkv = _fused(g, t, p, "attn_qkv.weight", rope_order)
         w_o = emit_operand(g, p + "attn_output.weight", t.blocks(p + "attn_output.weight"))
-        w_gu = _fused(
-            g,
-            p + "ffn_gate_up.weight",
-            [(p + n, t.blocks(p + n)) for n in ("ffn_gate.weight", "ffn_up.weight")],
-        )
+        w_gu = _fused(g, t, p, "ffn_gate_up.weight", {})
         w_down = emit_operand(g, p + "ffn_down.weight", t.blocks(p + "ffn_down.weight"))
         n1 = g.initializer(p + "attn_norm.weight", t.vector(p + "attn_norm.weight"))
         n2 = g.initializer(p + "ffn_norm.weight", t.vector(p + "ffn_norm.weight"))
