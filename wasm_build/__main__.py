@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .shell import BuildError
+
+if TYPE_CHECKING:
+    from .content_assets import ContentSource
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             default=None,
             help="retrieval settings (default: assistant.toml at the project root)",
         )
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=_port, default=8000)
     serve.add_argument("--build", action="store_true", help="build dist/ first")
     serve.add_argument(
         "--no-isolation",
@@ -45,8 +49,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from .content_assets import ContentSource
 
+    builds = args.command in (None, "build") or getattr(args, "build", False)
+    if not builds and (args.content is not None or args.config is not None):
+        parser.error("serve uses --content/--config only with --build (it serves dist/ as built)")
     content = ContentSource(args.content, args.config)
     try:
+        if builds:
+            check_inputs(content)
         if args.command in (None, "build"):
             from .site import build as build_site
 
@@ -58,11 +67,43 @@ def main(argv: list[str] | None = None) -> int:
                 from .site import build as build_site
 
                 build_site(content=content)
-            serve_site(args.port, isolation=not args.no_isolation)
+            try:
+                serve_site(args.port, isolation=not args.no_isolation)
+            except OSError as e:  # the port is taken, or below 1024 without privileges
+                print(
+                    f"cannot serve on 127.0.0.1:{args.port}: {e.strerror or e} "
+                    "(pick another with --port)",
+                    file=sys.stderr,
+                )
+                return 1
     except BuildError as e:
         print(f"build failed: {e}", file=sys.stderr)
         return 1
     return 0
+
+
+def _port(text: str) -> int:
+    """argparse type: a TCP port (0 lets the system pick a free one)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port (0-65535)")
+    return port
+
+
+def check_inputs(content: ContentSource) -> None:
+    """Refuse a missing --content or a bad --config in a second, before the build spends
+    minutes on npm, wheels and the model only to fail at the content stage."""
+    from app.chat.settings import SettingsError, load_settings
+
+    if content.path is not None and not content.path.exists():
+        raise BuildError(f"--content {content.path}: no such file or folder")
+    try:
+        load_settings(content.settings)
+    except SettingsError as e:
+        raise BuildError(str(e)) from e
 
 
 if __name__ == "__main__":

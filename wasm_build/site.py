@@ -16,7 +16,7 @@ from .model_assets import model_outputs
 from .outputs import STAGES, Output
 from .paths import DIST, NODE_MODULES, ROOT
 from .runtime import ORT_FILES, PYODIDE_FILES, runtime_outputs
-from .shell import ensure_node_modules
+from .shell import BuildError, ensure_node_modules
 from .web_assets import render_index, render_service_worker, web_outputs
 from .wheels import package_outputs
 
@@ -147,8 +147,17 @@ def build(
     staging = target.with_name(target.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    _write(outputs, staging)
-    (staging / STAMP).write_text(digest + "\n")
+    try:
+        _write(outputs, staging)
+        (staging / STAMP).write_text(digest + "\n")
+    except BaseException as e:
+        # A full disk or Ctrl-C mid-write: the old dist/ is untouched; drop the half-new copy.
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(e, OSError):
+            raise BuildError(
+                f"writing the site failed ({e.strerror or e}); {target.name}/ is unchanged"
+            ) from e
+        raise
     # Swap in one rename so a server never sees half a site.
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)

@@ -40,7 +40,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.question.strip():
+        parser.error("QUESTION is empty: ask something, or `/groq <query>`")
     from app.chat.answer import is_groq_command, run_groq
     from app.chat.assistant import Assistant
     from app.chat.content_files import load_content, load_semantic
@@ -49,7 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         dataset, settings = load_content(args.content, args.config)
         semantic = load_semantic(args.content)
-    except (OSError, ValueError, EmbedError) as e:
+    except OSError as e:
+        said = f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e)
+        print(f"cannot load content: {said}", file=sys.stderr)
+        return 1
+    except (ValueError, EmbedError) as e:
         print(f"cannot load content: {e}", file=sys.stderr)
         return 1
     assistant = Assistant(dataset, settings)
@@ -70,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 for s in found.sources:
                     print(f"[{s.n}] {s.title}  {s.link or ''}  (score {s.score:.2f})")
+                if not found.sources:
+                    print("no sources matched the question", file=sys.stderr)
             return 0
     except GroqError as e:
         print(str(e), file=sys.stderr)
@@ -80,10 +89,19 @@ def main(argv: list[str] | None = None) -> int:
 async def _answer(assistant, question: str, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
     from app.chat.answer import answer, generation_options
     from app.chat.terminal_model import TerminalModel
+    from app.model.errors import ModelError
     from app.model.files import default_model_dir
     from app.model.generate import ABORTED, AbortSignal
 
-    model = TerminalModel(default_model_dir())
+    try:
+        model = TerminalModel(default_model_dir())
+    except (ModelError, OSError, ValueError) as e:
+        print(
+            f"the model cannot load: {e}\n"
+            "retrieval still works: add --retrieve-only to see the sources that would answer",
+            file=sys.stderr,
+        )
+        return 1
     abort = AbortSignal()
     events: dict[str, dict] = {}
 

@@ -61,27 +61,58 @@ def find_index(dist: Path) -> Path:
 
 def load_content(path: Path, settings_file: Path | None = None) -> tuple[Dataset, Settings]:
     """A dataset and its retrieval settings from a built site (or its index file) or NDJSON."""
+    given = path
     if path.is_dir():
         path = find_index(path)
     if path.suffix == ".ndjson":
-        documents = []
-        with path.open(encoding="utf-8") as lines:
-            for number, line in enumerate(lines, 1):
-                if line.strip():
-                    try:
-                        documents.append(json.loads(line))
-                    except ValueError as e:
-                        raise ValueError(f"{path}:{number}: not a JSON document ({e})") from e
+        documents = read_documents(path)
         settings = load_settings(settings_file)
         dataset, _ = bundle.decode(index_documents(documents, settings), str(path))
         return dataset, settings
-    dataset, stored = bundle.decode(path.read_bytes(), str(path))
+    if path.name.endswith((".tar.gz", ".tgz", ".tar")):
+        raise ValueError(
+            f"{path} is a Sanity export: import it first with `python -m wasm_build import "
+            f"sanity {path} --out site.ndjson`, then pass --content site.ndjson"
+        )
+    try:
+        dataset, stored = bundle.decode(path.read_bytes(), str(path))
+    except bundle.ContentIndexError as e:
+        hint = "" if given != path else f" (--content takes dist/, its {INDEX_NAME}, or NDJSON)"
+        raise ValueError(f"{e}{hint}") from e
     if settings_file is not None:
         return dataset, load_settings(settings_file)
     try:
         return dataset, Settings.from_json(stored)
     except (KeyError, TypeError, ValueError) as e:
         raise SettingsError(f"{path}: the index carries no usable retrieval settings") from e
+
+
+def read_documents(path: Path) -> list[dict]:
+    """The documents of an NDJSON file; a line that is not one names its number and why.
+
+    Read as bytes and decoded per line, so invalid UTF-8 is placed on its line too."""
+    documents = []
+    with path.open("rb") as lines:
+        for number, raw in enumerate(lines, 1):
+            if not raw.strip():
+                continue
+            try:
+                doc = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError as e:
+                raise ValueError(f"{path}:{number}: not UTF-8 text ({e.reason})") from e
+            except ValueError as e:
+                raise ValueError(f"{path}:{number}: not a JSON document ({e})") from e
+            except RecursionError as e:
+                raise ValueError(f"{path}:{number}: JSON nested too deeply") from e
+            if not isinstance(doc, dict):
+                raise ValueError(
+                    f"{path}:{number}: expected a JSON object (a document), got "
+                    f"{type(doc).__name__}"
+                )
+            documents.append(doc)
+    if not documents:
+        raise ValueError(f"{path}: holds no documents")
+    return documents
 
 
 def load_semantic(dist: Path) -> SemanticIndex | None:

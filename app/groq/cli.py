@@ -11,10 +11,10 @@ syntax errors, and the exit code is 1.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import sys
 import tarfile
+import zlib
 from typing import IO
 
 from .api import evaluate
@@ -25,20 +25,33 @@ class CliError(Exception):
     """A problem with the command line or its input, reported without a traceback."""
 
 
-def read_ndjson(stream: IO[str], source: str) -> list:
+def read_ndjson(stream: IO[str] | IO[bytes], source: str) -> list:
+    """Documents of an NDJSON stream; a bad line stops the run naming its number and reason.
+
+    Bytes are decoded line by line so invalid UTF-8 is reported where it is, not as a
+    decoder error somewhere in the file."""
     docs = []
-    for number, line in enumerate(stream, start=1):
-        line = line.strip()
+    for number, raw in enumerate(stream, start=1):
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise CliError(
+                    f"{source}, line {number}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+                ) from exc
+        line = raw.strip()
         if not line:
             continue
         try:
             docs.append(json.loads(line))
         except json.JSONDecodeError as exc:
             raise CliError(f"{source}, line {number}: invalid JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise CliError(f"{source}, line {number}: JSON nested too deeply") from exc
     return docs
 
 
-def load_dataset(path: str | None, stdin: IO[str]) -> list:
+def load_dataset(path: str | None, stdin: IO[str] | IO[bytes]) -> list:
     if path is None:
         return read_ndjson(stdin, "<stdin>")
     try:
@@ -48,14 +61,16 @@ def load_dataset(path: str | None, stdin: IO[str]) -> list:
                 if member is None:
                     raise CliError(f"{path}: no data.ndjson inside the export")
                 raw = tar.extractfile(member)
-                assert raw is not None
-                return read_ndjson(io.TextIOWrapper(raw, encoding="utf-8"), path)
-        with open(path, encoding="utf-8") as fh:
+                if raw is None:
+                    raise CliError(f"{path}: {member.name} inside the export is not a file")
+                return read_ndjson(raw, f"{path}!/{member.name}")
+        with open(path, "rb") as fh:
             return read_ndjson(fh, path)
     except OSError as exc:
         raise CliError(f"cannot read dataset {path}: {exc.strerror or exc}") from exc
-    except tarfile.TarError as exc:
-        raise CliError(f"cannot read export {path}: {exc}") from exc
+    except (tarfile.TarError, EOFError, zlib.error) as exc:
+        # A cut or corrupt download: gzip only notices at the point where the bytes end.
+        raise CliError(f"cannot read export {path}: damaged or incomplete ({exc})") from exc
 
 
 def parse_params(items: list[str]) -> dict:
@@ -95,11 +110,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(
     argv: list[str] | None = None,
-    stdin: IO[str] | None = None,
+    stdin: IO[str] | IO[bytes] | None = None,
     stdout: IO[str] | None = None,
     stderr: IO[str] | None = None,
 ) -> int:
-    stdin = stdin or sys.stdin
+    # The byte stream, so invalid UTF-8 is reported by line like a --dataset file's.
+    stdin = stdin or getattr(sys.stdin, "buffer", sys.stdin)
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = build_parser()

@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     tok.add_argument("text", metavar="TEXT", help='text to tokenize, "-" for stdin')
     gen = sub.add_parser("generate", help="stream the answer to QUESTION")
     gen.add_argument("--greedy", action="store_true", help="always pick the most likely token")
-    gen.add_argument("--max-tokens", type=int, default=256)
+    gen.add_argument("--max-tokens", type=_positive_int, default=256)
     gen.add_argument("--system", default=None, help="system prompt (default: the template's)")
     gen.add_argument("--json", action="store_true", help="end with a JSON line of ids and text")
     gen.add_argument("--temperature", type=float, default=0.2)
@@ -54,6 +54,17 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--threads", type=int, default=None, help="onnxruntime intra-op threads")
     gen.add_argument("question", metavar="QUESTION")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: a count of at least 1 (0 or less would run the model to say nothing)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    return value
 
 
 def _model_dir(arg: Path | None) -> Path:
@@ -69,9 +80,14 @@ def _tokenizer(model_dir: Path) -> Tokenizer:
     from .tokenizer import Tokenizer
 
     path = model_dir / TOKENIZER_FILE
-    if not path.exists():
+    if not path.is_file():
         raise ModelError(f"tokenizer file missing: {path}", reason="missing-file")
-    return Tokenizer.from_file(path)
+    try:
+        return Tokenizer.from_file(path)
+    except OSError as exc:  # unreadable: permissions, a vanished file
+        raise ModelError(
+            f"tokenizer file unreadable: {path}: {exc.strerror or exc}", reason="missing-file"
+        ) from exc
 
 
 def _tokenize(args: argparse.Namespace) -> int:
@@ -130,7 +146,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv and not any(a in COMMANDS for a in argv) and not {"-h", "--help"} & set(argv):
         argv = ["generate", *argv]  # `python -m app.model "question"`
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command == "generate" and not args.question.strip():
+        parser.error("QUESTION is empty: ask the model something")
     try:
         return _tokenize(args) if args.command == "tokenize" else _generate(args)
     except ModelError as exc:

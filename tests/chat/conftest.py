@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from app.chat.assistant import Assistant
@@ -53,3 +56,11 @@ def assistant() -> Assistant:
     settings = load_settings()
     dataset, _ = bundle.decode(index_documents(DOCS, settings))
     return Assistant(dataset, settings)
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    """The documents as a bare NDJSON export, the file `--content` takes."""
+    path = tmp_path / "export.ndjson"
+    path.write_text("".join(json.dumps(d) + "\n" for d in DOCS))
+    return path

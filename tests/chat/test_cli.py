@@ -7,10 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.chat.conftest import DOCS
-
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -22,13 +18,6 @@ def _chat(*args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
-
-
-@pytest.fixture
-def export(tmp_path: Path) -> Path:
-    path = tmp_path / "export.ndjson"
-    path.write_text("".join(json.dumps(d) + "\n" for d in DOCS))
-    return path
 
 
 def test_retrieve_only_json_from_an_export(export: Path) -> None:

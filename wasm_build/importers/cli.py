@@ -79,6 +79,9 @@ def main(argv: list[str]) -> int:
     except ContentImportError as exc:
         print(f"import failed: {exc}", file=sys.stderr)
         return 1
+    except RecursionError:  # a document deep enough to pass parsing but not writing
+        print("import failed: a document is nested too deeply to write", file=sys.stderr)
+        return 1
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     elapsed = time.perf_counter() - started

@@ -87,6 +87,8 @@ def read_page(folder: Path, relative: str) -> PageSource:
         raise ContentImportError(
             f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=str(file)
         ) from exc
+    except OSError as exc:  # no permission, a page that vanished after the folder was listed
+        raise ContentImportError(f"cannot read it ({exc.strerror or exc})", file=str(file)) from exc
     links = PageLinks(relative)
     if relative.lower().endswith(MARKDOWN_SUFFIXES):
         return read_markdown_page(text, relative, links)

@@ -68,9 +68,42 @@ def write_result(result: ImportResult, out: Path, site_root: Path | None = None)
         if root not in destination.parents:
             raise ContentImportError(f"asset target {asset.target!r} escapes the site root")
         destinations.append((destination, asset))
+    _check_writable(out)  # before any asset lands, so a bad --out leaves nothing behind
     for destination, asset in destinations:
-        data = asset.read_bytes()
-        if destination.exists() and destination.read_bytes() == data:
+        data = _read_asset(asset)
+        if destination.is_file() and destination.read_bytes() == data:
             continue
-        write_atomic(destination, data)
-    write_atomic(out, payload)
+        _write(destination, data)
+    _write(out, payload)
+
+
+def _read_asset(asset: BundledAsset) -> bytes:
+    try:
+        return asset.read_bytes()
+    except OSError as exc:
+        raise ContentImportError(
+            f"cannot read asset file ({exc.strerror or exc})", file=str(asset.source)
+        ) from exc
+
+
+def _write(path: Path, data: bytes) -> None:
+    """`write_atomic`, with the OS's refusal (a folder in the way, a parent that is a file, no
+    permission, a full disk) said in words; the rename never happened, so an earlier good file
+    at `path` is untouched."""
+    _check_writable(path)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise ContentImportError(
+            f"cannot write the output ({exc.strerror or exc})", file=str(path)
+        ) from exc
+
+
+def _check_writable(path: Path) -> None:
+    if path.is_dir():
+        raise ContentImportError("cannot write the output: it is a folder", file=str(path))
+    blocker = next((parent for parent in path.parents if parent.is_file()), None)
+    if blocker is not None:
+        raise ContentImportError(
+            f"cannot write the output: {blocker} is a file, not a folder", file=str(path)
+        )

@@ -41,6 +41,9 @@ _SAFE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 PRIVATE_TYPES = frozenset(
     {"sanity.previewUrlSecret", "sanity.previewUrlShareAccess", "system.group"}
 )
+# Python's JSON reader and the walks below recurse once per level; Sanity documents are a few
+# levels deep, so a thousand-deep value is a broken or hostile file, said as such.
+_TOO_DEEP = "a value is nested too deeply (hundreds of levels of arrays or objects)"
 
 
 @dataclass
@@ -72,13 +75,18 @@ def import_sanity_export(path: Path | str) -> ImportResult:
     source = Path(path)
     if not source.exists():
         raise ContentImportError("no such file or folder", file=str(source))
-    if source.is_dir():
-        contents = _read_folder(source)
-    elif source.name.endswith((".tar.gz", ".tgz", ".tar")):
-        contents = _read_tarball(source)
-    else:
-        contents = _read_folder_files(source, source.parent)
-    return _assemble(contents)
+    try:
+        if source.is_dir():
+            contents = _read_folder(source)
+        elif source.name.endswith((".tar.gz", ".tgz", ".tar")):
+            contents = _read_tarball(source)
+        else:
+            contents = _read_folder_files(source, source.parent)
+        return _assemble(contents)
+    except OSError as exc:  # a folder named data.ndjson, no permission, a vanished asset file
+        raise ContentImportError(
+            f"cannot read it ({exc.strerror or exc})", file=str(exc.filename or source)
+        ) from exc
 
 
 # -- reading the three shapes of input -------------------------------------------------------
@@ -172,6 +180,8 @@ def parse_ndjson(data: bytes, label: str) -> list[tuple[int, dict]]:
             raise ContentImportError(
                 f"not valid JSON: {exc.msg} at column {exc.colno}", file=label, line=number
             ) from exc
+        except RecursionError as exc:
+            raise ContentImportError(_TOO_DEEP, file=label, line=number) from exc
         if not isinstance(doc, dict):
             raise ContentImportError(
                 f"expected a JSON object (a document), got {type(doc).__name__}",
@@ -292,6 +302,9 @@ def _mime_type(name: str) -> str:
 
 def _assemble(contents: _ExportContents) -> ImportResult:
     parsed = parse_ndjson(contents.ndjson, contents.label)
+    if not parsed:
+        # An assistant over no documents answers nothing; an empty file is a failed export.
+        raise ContentImportError("holds no documents (is the export empty?)", file=contents.label)
     index = _AssetIndex(contents)
     result = ImportResult(documents=[])
     for line, doc in parsed:
@@ -300,7 +313,10 @@ def _assemble(contents: _ExportContents) -> ImportResult:
                 f"{doc['_id']} ({doc['_type']}) holds credentials and is not shipped"
             )
             continue
-        result.documents.append(_restore_assets(doc, index, line, result.warnings))
+        try:
+            result.documents.append(_restore_assets(doc, index, line, result.warnings))
+        except RecursionError as exc:
+            raise ContentImportError(_TOO_DEEP, file=contents.label, line=line) from exc
     existing_ids = {doc["_id"] for doc in result.documents}
     for doc in result.documents:
         if doc["_type"] in ASSET_KINDS.values() and doc["_id"] not in index.documents:
