@@ -74,6 +74,24 @@ def test_syntax_error_reports_line_column_and_caret() -> None:
     assert isinstance(err, GroqError)
 
 
+def test_an_error_in_a_very_long_line_shows_a_window_around_the_caret() -> None:
+    query = "[" + "1, " * 10_000 + "2 3" + ", 4" * 10_000 + "]"
+    with pytest.raises(GroqSyntaxError) as info:
+        parse(query)
+    err = info.value
+    assert err.column == query.index("3") + 1
+    shown, under = str(err).split("\n")[1:]
+    assert len(shown) < 100 and shown.startswith("  …") and shown.endswith("…")
+    assert shown[len(under) - 1] == "3"  # the caret sits under the offending character
+
+
+def test_the_caret_lines_up_under_tabs() -> None:
+    with pytest.raises(GroqSyntaxError) as info:
+        parse("*[\t_type ==\t]")
+    shown, under = str(info.value).split("\n")[1:]
+    assert under == "    \t        \t^" and shown[len(under) - 1] == "]"
+
+
 @pytest.mark.parametrize(
     "query",
     ['"unterminated', "*[", "{a: 1}", "1 +", "$", "#", r'"\x"', "foo::bar", "[1 2]"],
