@@ -1,6 +1,6 @@
 // The chat: asks, streams, stops, regenerates, and keeps every turn in the conversation store.
 // The page is the source of truth for history; the worker gets the finished turns with each ask.
-import { AnswerView, appendUser } from "./chat_view.js";
+import { AnswerView, appendUser, spokenText } from "./chat_view.js";
 import { markInterrupted, newConversation } from "./conversation_store.js";
 import { SaveQueue } from "./save_queue.js";
 
@@ -18,6 +18,10 @@ import { SaveQueue } from "./save_queue.js";
 
 const TITLE_LENGTH = 60;
 const GROQ_PREFIX = "/groq ";
+/** The worker runs "/groq" alone as a GROQ command too (and says what is missing). @param {string} text */
+const isGroq = (text) => text === GROQ_PREFIX.trim() || text.startsWith(GROQ_PREFIX);
+/** A restored answer shows its plain text if the renderer (busy loading the model) is slower. */
+const PLAIN_TEXT_AFTER_MS = 300;
 
 /** Finished turns, in order: what the model may see of the conversation so far. @param {Message[]} messages */
 export function finishedHistory(messages) {
@@ -27,7 +31,7 @@ export function finishedHistory(messages) {
     const question = messages[i];
     const answer = messages[i + 1];
     if (question.role !== "user" || answer.role !== "assistant") continue;
-    if (question.text.startsWith(GROQ_PREFIX) || answer.kind === "groq") continue;
+    if (isGroq(question.text) || answer.kind === "groq") continue;
     if (!["done", "interrupted"].includes(answer.state) || !answer.text) continue;
     history.push({ role: "user", content: question.text }, { role: "assistant", content: answer.text });
     i++;
@@ -169,24 +173,45 @@ export class ChatController {
     this.updateRegenerate();
   }
 
-  /** @param {AnswerView} view @param {Message} message */
+  /**
+   * The worker renders the stored Markdown again. It can be busy for seconds (opening the model
+   * blocks it): meanwhile the plain words are shown, and the formatted ones replace them.
+   * @param {AnswerView} view @param {Message} message
+   */
   async renderText(view, message) {
     const request = { type: "render", chunks: [message.text], sources: sourceMap(message.sources) };
+    let placeholder = false;
+    const timer = setTimeout(() => {
+      placeholder = true;
+      view.content.replaceChildren(message.text);
+      view.content.classList.add("plain");
+    }, PLAIN_TEXT_AFTER_MS);
+    const clearPlaceholder = () => {
+      clearTimeout(timer);
+      if (!placeholder) return;
+      placeholder = false;
+      view.content.replaceChildren();
+      view.content.classList.remove("plain");
+    };
     try {
       /** @type {unknown} */
       let refused = null;
       await this.start(request, (event) => {
         if (event.type !== "ops" || refused) return;
+        clearPlaceholder();
         try {
           view.applyOps(event.ops);
         } catch (err) {
           refused = err;
         }
       }).result;
+      clearTimeout(timer);
       if (refused) throw refused;
     } catch (err) {
       // The renderer failed: the words still matter more than their formatting.
+      clearPlaceholder();
       view.content.replaceChildren(message.text);
+      view.content.classList.add("plain");
     }
   }
 
@@ -223,7 +248,7 @@ export class ChatController {
       role: "assistant",
       text: "",
       state: "streaming",
-      kind: text.startsWith(GROQ_PREFIX) ? "groq" : "answer",
+      kind: isGroq(text) ? "groq" : "answer",
       backend,
     };
     c.messages.push({ role: "user", text, state: "done" }, message);
@@ -255,7 +280,8 @@ export class ChatController {
       message.state = "done";
       message.stopped = Boolean(final?.stopped);
       view.setState("done", { stopped: message.stopped });
-      this.announce(message.kind === "groq" ? "Query result ready." : message.text);
+      // Heard once, as it reads on screen: the rendered words, not their Markdown.
+      this.announce(message.kind === "groq" ? "Query result ready." : spokenText(view.content) || message.text);
     } catch (err) {
       if (this.streaming !== run) return;
       message.state = "error";

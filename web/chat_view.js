@@ -97,6 +97,35 @@ export function sourcesPanel(query, sources, params) {
   return panel;
 }
 
+/** Elements whose text reads as its own line. */
+const BLOCKS = new Set(["p", "pre", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "ul", "ol", "table", "div"]);
+
+/**
+ * The words of rendered content as a listener should hear them: the formatted text, not its
+ * Markdown source ("**", "```"), and without the labels of controls inside it ("Copy code").
+ * @param {Node} node
+ * @returns {string}
+ */
+export function spokenText(node) {
+  /** @type {string[]} */
+  const parts = [];
+  /** @param {Node} parent */
+  const walk = (parent) => {
+    for (const child of parent.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) {
+        parts.push(child.textContent ?? "");
+      } else if (child instanceof Element && child.localName !== "button") {
+        const block = BLOCKS.has(child.localName);
+        if (block) parts.push("\n");
+        walk(child);
+        if (block) parts.push("\n");
+      }
+    }
+  };
+  walk(node);
+  return parts.join("").replace(/[ \t]*\n\s*/g, "\n").trim();
+}
+
 const NOTES = /** @type {Record<string, string>} */ ({
   interrupted: "Interrupted: the page closed before this answer finished.",
   stopped: "Stopped.",

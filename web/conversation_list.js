@@ -19,13 +19,35 @@ export class ConversationList {
     this.items = [];
     /** @type {string | null} */
     this.active = null;
+    /** A row being renamed or asked about (its form or question), which a refresh must keep. */
+    /** @type {{id: string, li: HTMLLIElement} | null} */
+    this.editing = null;
   }
 
-  /** @param {Summary[]} items @param {string | null} active */
+  /**
+   * Rebuilt whenever a conversation is saved, e.g. when an answer finishes: a rename being typed
+   * or a delete being confirmed stays as it is, and the keyboard stays where the visitor was.
+   * @param {Summary[]} items @param {string | null} active
+   */
   render(items, active) {
     this.items = items;
     this.active = active;
-    this.list.replaceChildren(...items.map((item) => this.row(item)));
+    const focused = document.activeElement;
+    const inside = focused instanceof HTMLElement && this.list.contains(focused) ? focused : null;
+    const selection = inside instanceof HTMLInputElement ? [inside.selectionStart, inside.selectionEnd] : null;
+    const place = inside && {
+      id: /** @type {HTMLElement | null} */ (inside.closest("li"))?.dataset.id ?? "",
+      role: inside.dataset.role ?? "",
+    };
+    const editing = this.editing;
+    if (editing && !items.some((item) => item.id === editing.id)) this.editing = null;
+    this.list.replaceChildren(...items.map((item) => (item.id === this.editing?.id ? this.editing.li : this.row(item))));
+    if (inside?.isConnected) {
+      inside.focus();
+      if (selection && inside instanceof HTMLInputElement) inside.setSelectionRange(selection[0], selection[1]);
+    } else if (place?.role) {
+      this.focusRow(place.id, place.role);
+    }
     if (!items.length) {
       const empty = document.createElement("li");
       empty.className = "empty-list";
@@ -42,12 +64,13 @@ export class ConversationList {
     const open = document.createElement("button");
     open.type = "button";
     open.className = "open";
+    open.dataset.role = "open";
     open.textContent = item.title;
     open.title = `Opened ${new Date(item.updated).toLocaleString()}`;
     if (item.id === this.active) open.setAttribute("aria-current", "true");
     open.addEventListener("click", () => this.actions.onOpen(item.id));
-    const rename = iconButton("✎", `Rename ${item.title}`, () => this.startRename(li, item));
-    const remove = iconButton("🗑", `Delete ${item.title}`, () => this.confirmDelete(li, item));
+    const rename = iconButton("✎", `Rename ${item.title}`, "rename", () => this.startRename(li, item));
+    const remove = iconButton("🗑", `Delete ${item.title}`, "delete", () => this.confirmDelete(li, item));
     li.append(open, rename, remove);
     return li;
   }
@@ -68,6 +91,7 @@ export class ConversationList {
     cancel.type = "button";
     cancel.textContent = "Cancel";
     const restore = () => {
+      this.editing = null;
       li.replaceWith(this.row(item));
       this.focusRow(item.id, "open");
     };
@@ -75,8 +99,12 @@ export class ConversationList {
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const title = input.value.trim();
-      if (title && title !== item.title) this.actions.onRename(item.id, title);
-      else restore();
+      if (title && title !== item.title) {
+        this.editing = null;
+        this.actions.onRename(item.id, title);
+      } else {
+        restore();
+      }
     });
     input.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
@@ -87,6 +115,7 @@ export class ConversationList {
     });
     form.append(input, save, cancel);
     li.replaceChildren(form);
+    this.editing = { id: item.id, li };
     input.focus();
     input.select();
   }
@@ -103,11 +132,15 @@ export class ConversationList {
     yes.type = "button";
     yes.className = "danger";
     yes.textContent = "Delete";
-    yes.addEventListener("click", () => this.actions.onDelete(item.id));
+    yes.addEventListener("click", () => {
+      this.editing = null;
+      this.actions.onDelete(item.id);
+    });
     const no = document.createElement("button");
     no.type = "button";
     no.textContent = "Keep";
     const keep = () => {
+      this.editing = null;
       li.replaceWith(this.row(item));
       this.focusRow(item.id, "open");
     };
@@ -121,24 +154,26 @@ export class ConversationList {
     });
     box.append(question, yes, no);
     li.replaceChildren(box);
+    this.editing = { id: item.id, li };
     no.focus();
   }
 
-  /** @param {string} id @param {string} className */
-  focusRow(id, className) {
+  /** @param {string} id @param {"open" | "rename" | "delete"} role  which of the row's buttons */
+  focusRow(id, role) {
     for (const li of this.list.children) {
       if (/** @type {HTMLElement} */ (li).dataset.id === id) {
-        /** @type {HTMLElement | null} */ (li.querySelector(`.${className}`))?.focus();
+        /** @type {HTMLElement | null} */ (li.querySelector(`[data-role="${role}"]`))?.focus();
       }
     }
   }
 }
 
-/** @param {string} glyph @param {string} label @param {() => void} onClick */
-function iconButton(glyph, label, onClick) {
+/** @param {string} glyph @param {string} label @param {string} role @param {() => void} onClick */
+function iconButton(glyph, label, role, onClick) {
   const b = document.createElement("button");
   b.type = "button";
   b.className = "icon";
+  b.dataset.role = role;
   b.setAttribute("aria-label", label);
   b.title = label;
   const g = document.createElement("span");

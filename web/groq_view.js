@@ -32,6 +32,13 @@ function cellText(value) {
 export function renderGroqResult(result) {
   const box = document.createElement("div");
   box.className = "groq-result";
+  if (Array.isArray(result) && result.length === 0) {
+    // "[]" alone reads like a failure; say that the query ran and matched nothing.
+    const none = document.createElement("p");
+    none.className = "groq-empty muted";
+    none.textContent = "No results: the query ran and returned an empty list.";
+    box.append(none);
+  }
   if (!isTable(result)) {
     const pre = document.createElement("pre");
     pre.className = "json";

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from app.content import Dataset
 from app.groq import evaluate
 
-from .prompt import Budget, Turn, messages_within, sources_block, user_message
+from .prompt import Budget, Turn, cut_question, messages_within, sources_block, user_message
 from .retrieval import Retrieval, Source, query_params, retrieve, uses_semantic
 from .settings import Settings
 
@@ -58,8 +58,12 @@ class Assistant:
         self.semantic: SemanticIndex | None = None  # set once the embedding index is loaded
         self._turns: dict[str, list[Turn]] = {}
 
+    def asked(self, question: str) -> str:
+        """What retrieval and the model read of a question: all of it, up to the budget."""
+        return cut_question(question, self.budget.question, estimate_tokens)
+
     def retrieve(self, question: str) -> Retrieval:
-        return retrieve(question, self.dataset, self.settings, self.semantic)
+        return retrieve(self.asked(question), self.dataset, self.settings, self.semantic)
 
     def texts_to_embed(self, question: str) -> list[str]:
         """What to embed (and `semantic.add`) before answering `question`: the retrieval
@@ -67,7 +71,7 @@ class Assistant:
         asynchronous in the browser and the query's evaluation is not, so it comes first."""
         if self.semantic is None:
             return []
-        params = query_params(question, self.dataset, self.settings)
+        params = query_params(self.asked(question), self.dataset, self.settings)
         return self.semantic.missing(uses_semantic(self.settings.query, params))
 
     def groq(self, query: str) -> Any:
@@ -84,7 +88,7 @@ class Assistant:
         found = self.retrieve(question)
         terms = str(found.params.get("terms", "")).split()
         block = sources_block(found.sources, terms, self.budget, estimate_tokens)
-        message = user_message(question, block)
+        message = user_message(self.asked(question), block)
         turns = self._replay(conversation, history)
         counter = count_messages or _estimate_messages
         messages = messages_within(turns, message, self.budget, counter)

@@ -39,6 +39,9 @@ class Budget:
     window: int = 2048
     answer: int = 320
     per_source: int = 80
+    # A pasted page can be a "question" too: 10,000 characters took the worker ~2 minutes of
+    # retrieval and prefill, which no Stop could interrupt, and overflowed the window.
+    question: int = 400
 
 
 def sources_block(
@@ -54,6 +57,21 @@ def sources_block(
         passage = trim(source.text, terms, budget.per_source, count)
         parts.append(f"[{source.n}] {heading}\n{passage}")
     return "\n\n".join(parts)
+
+
+def cut_question(question: str, max_tokens: int, count: Callable[[str], int]) -> str:
+    """The question within `max_tokens`: its beginning, cut at a space where there is one, and
+    an ellipsis to show the model that more was written."""
+    if count(question) <= max_tokens:
+        return question
+    keep = max(1, max_tokens * 7 // 2)  # the inverse of estimate_tokens' ~3.5 characters
+    while keep > 1 and count(question[:keep]) > max_tokens:
+        keep = keep * 9 // 10
+    head = question[:keep]
+    space = head.rfind(" ")
+    if space > keep // 2:
+        head = head[:space]
+    return head.rstrip() + " …"
 
 
 def user_message(question: str, block: str) -> str:
