@@ -128,8 +128,9 @@ export class BackendStatus {
     this.status.textContent = `${BACKEND_NAMES[backend]} · ${state}`;
     const failed = backend === "onnx" && Boolean(this.onnxError);
     this.problem.hidden = !failed;
+    const said = (this.onnxError ?? "").replace(/\s+$/, "");
     this.problemText.textContent = failed
-      ? `${this.onnxError} Searching the content with /groq still works.`
+      ? `${said}${/[.!?]$/.test(said) ? "" : "."} Searching the content with /groq still works.`
       : "";
   }
 }
