@@ -169,6 +169,7 @@ export class ChatController {
       if (message.state === "error") view.showError(message.error ?? "The answer failed.", message.kind === "groq");
       else view.setState(message.state, { stopped: message.stopped });
       if (message.query !== undefined) view.showSources(message.query, message.sources ?? [], message.params);
+      if (message.read) view.showRead(message.read);
     }
     this.updateRegenerate();
   }
@@ -301,6 +302,10 @@ export class ChatController {
       message.params = event.params;
       message.sources = event.sources;
       view.showSources(event.query, event.sources, event.params);
+      if (event.read) {
+        message.read = event.read;
+        view.showRead(event.read);
+      }
       this.saves.soon(this.conversation);
     } else if (event.type === "token") {
       message.text += event.text;

@@ -188,6 +188,21 @@ export class AnswerView {
     this.applier.apply(ops);
   }
 
+  /**
+   * A message longer than the model can take in was answered from its beginning: say so
+   * before the answer, so the visitor can ask about the rest separately.
+   * @param {{characters: number, of: number}} read
+   */
+  showRead(read) {
+    const note = document.createElement("p");
+    note.className = "read-note";
+    const of = read.of.toLocaleString("en");
+    note.textContent = `Your message is longer than the model can read at once: this answer ` +
+      `is based on its first ${read.characters.toLocaleString("en")} of ${of} characters.`;
+    this.element.querySelector(".read-note")?.remove();
+    this.content.before(note);
+  }
+
   /** @param {string} query @param {Source[]} sources @param {Record<string, unknown>} [params] */
   showSources(query, sources, params) {
     const panel = sourcesPanel(query, sources, params);

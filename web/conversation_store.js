@@ -22,6 +22,7 @@ const STORE = "conversations";
  *   query?: string,
  *   params?: Record<string, unknown>,
  *   sources?: Source[],
+ *   read?: {characters: number, of: number},
  *   backend?: string,
  *   error?: string,
  * }} Message

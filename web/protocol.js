@@ -29,7 +29,9 @@ export const STAGES = /** @type {const} */ (["runtime", "stdlib", "packages", "a
  * @typedef {{id: number, type: "ops", ops: unknown[][]}} OpsEvent  DOM operations, app/render/ops.py
  * @typedef {{n: number, _id?: string, title: string, url: string, score?: number}} SourceRef
  * @typedef {{id: number, type: "sources", query: string, params: Record<string, unknown>,
- *            sources: SourceRef[]}} SourcesEvent  once per ask, before any text
+ *            sources: SourceRef[], read?: QuestionRead}} SourcesEvent  once per ask, before any
+ *            text; `read` only when the message was too long to read whole
+ * @typedef {{characters: number, of: number}} QuestionRead  how much of the message was read
  * @typedef {{kind: "answer", text: string, stopped: boolean, plan_ms: number,
  *            embed_ms: number | null, semantic_notice?: string}} AnswerResult  embed_ms:
  *            embedding the question for text::semanticSimilarity() (null: retrieval ran

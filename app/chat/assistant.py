@@ -37,13 +37,17 @@ class Plan:
     retrieval: Retrieval
     message: str
     messages: list[dict[str, str]]
+    read: int | None = None  # characters of a too-long question that were read (None: all)
 
     def sources_event(self) -> dict[str, Any]:
-        return {
+        event = {
             "query": self.retrieval.query,
             "params": self.retrieval.params,
             "sources": [s.to_json() for s in self.retrieval.sources],
         }
+        if self.read is not None:  # the visitor is told their message was cut, and where
+            event["read"] = {"characters": self.read, "of": len(self.question)}
+        return event
 
     def citation_targets(self) -> dict[int, dict[str, str]]:
         """What `[n]` links to in the rendered answer."""
@@ -85,14 +89,16 @@ class Assistant:
         question: str,
         count_messages: MessageCounter | None = None,
     ) -> Plan:
+        asked = self.asked(question)
         found = self.retrieve(question)
         terms = str(found.params.get("terms", "")).split()
         block = sources_block(found.sources, terms, self.budget, estimate_tokens)
-        message = user_message(self.asked(question), block)
+        message = user_message(asked, block)
         turns = self._replay(conversation, history)
         counter = count_messages or _estimate_messages
         messages = messages_within(turns, message, self.budget, counter)
-        return Plan(question, found, message, messages)
+        read = None if asked == question else len(asked.removesuffix(" …"))
+        return Plan(question, found, message, messages, read)
 
     def remember(self, conversation: str, plan: Plan, answer: str) -> None:
         kept = [t for t in self._turns.get(conversation, []) if t.message in _users(plan)]

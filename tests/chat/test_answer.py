@@ -53,6 +53,7 @@ def test_sources_come_first_then_tokens_and_citation_links(assistant: Assistant)
     sources = events[0][1]["sources"]
     assert sources[0]["_id"] == "docSection.io.methods"
     assert "score(" in events[0][1]["query"] and events[0][1]["params"]["terms"]
+    assert "read" not in events[0][1]  # read whole: nothing to tell the visitor
     ops = [op for k, p in events if k == "ops" for op in p["ops"]]
     assert ["attr", "class", "citation"] in ops
     assert ["attr", "href", sources[0]["url"]] in ops
@@ -74,6 +75,19 @@ def test_the_model_reads_instructions_numbered_sources_and_question(assistant: A
     assert user.startswith("Sources:\n[1] Methods of File Objects (Input and Output)\n")
     assert user.endswith(f"Question: {QUESTION}")
     assert "loop over the file object" in user
+
+
+def test_a_message_too_long_to_read_whole_is_cut_and_the_visitor_told(
+    assistant: Assistant,
+) -> None:
+    question = (QUESTION + " ") * 400  # ~14,000 characters: far past the question's budget
+    model = ScriptedModel(["ok"])
+    _, events = _run(assistant, model, question=question)
+    read = events[0][1]["read"]
+    assert read["of"] == len(question) and 0 < read["characters"] < 2000
+    user = model.prompts[0][-1]["content"]
+    assert user.endswith(" …") and question[: read["characters"]] in user
+    assert len(user) < 2 * read["characters"] + 1500  # the rest of the message is not there
 
 
 def test_a_follow_up_extends_the_previous_prompt(assistant: Assistant) -> None:

@@ -8,6 +8,8 @@ delete visible on touch screens, and a 10,000-character message kept within the 
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_chat_streaming import SCRIPTED_ASK, SOURCES
@@ -293,6 +295,10 @@ def test_a_10000_character_message_stays_within_the_models_window(page: Page, si
     answer = page.locator("#messages article.assistant")
     expect(answer.locator(".content")).not_to_be_empty(timeout=90_000)
     page.keyboard.press("Escape")  # the first words are enough: the prompt is what counts
+    # The visitor is told that only the beginning was read, and how much of it.
+    expect(answer.locator(".read-note")).to_have_text(
+        re.compile(r"this answer is based on its first 1,\d{3} of 10,000 characters")
+    )
     expect(answer).to_have_attribute("data-state", "done")
     page.wait_for_function(
         "() => window.__done.some((r) => r.kind === 'answer')", timeout=ANSWER_TIMEOUT
@@ -302,6 +308,10 @@ def test_a_10000_character_message_stays_within_the_models_window(page: Page, si
     assert result["prompt_tokens"] <= 2048 - 320, result
     stored = page.evaluate("() => window.assistant.conversations.current()")["messages"]
     assert stored[0]["text"] == long.strip()  # the visitor's message itself is kept whole
+    page.reload()  # the notice is part of the saved answer
+    expect(page.locator("#messages article.assistant .read-note")).to_contain_text(
+        "of 10,000 characters", timeout=BOOT_TIMEOUT
+    )
 
 
 def test_small_text_has_enough_contrast_in_both_themes(page: Page, site) -> None:
