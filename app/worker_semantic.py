@@ -47,7 +47,6 @@ class SemanticLoader:
         try:  # whatever fails, the task ends normally: questions and the page await it
             # The vector file stays in JavaScript (a Uint8Array); Python reads its ids only.
             index = JsScorer.load(await vectors)
-            scorer = index.scorer
             embedder = await WebEmbedder.load(urls, threads=threads, ort=await ort)
             assistant.semantic = SemanticIndex(index)
         except Exception as e:  # a JsException from a failed download included
@@ -58,7 +57,7 @@ class SemanticLoader:
             "vectors": len(index),
             "dim": index.dim,
             # web/embed_search.js: "wasm-simd", or "js" where WebAssembly SIMD is refused
-            "scorer": getattr(getattr(scorer, "js_index", None), "kind", None),
+            "scorer": getattr(getattr(index.scorer, "js_index", None), "kind", None),
             "ms": round((time.perf_counter() - started) * 1000, 1),
         }
 

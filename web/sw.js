@@ -32,7 +32,7 @@ self.addEventListener("install", (event) => {
       if (SHELL_URLS.has(url) || (await assets.match(url))) continue;
       const response = await fetch(url, { cache: "no-store" });
       if (!response.ok) throw new Error(`precache ${url}: HTTP ${response.status}`);
-      const expected = MANIFEST.integrity[url.slice(scope.href.length)];
+      const expected = integrityOf(url);
       const body = expected ? verified(response, expected) : response.body;
       await assets.put(url, new Response(body, storedInit(response, expected)));
     }
@@ -104,7 +104,7 @@ async function asset(event, request, href) {
   const response = await fetch(request, { cache: "no-store" });
   if (response.status !== 200) return response;
   const cache = await caches.open(cacheName);
-  const expected = MANIFEST.integrity[href.slice(scope.href.length)];
+  const expected = integrityOf(href);
   if (!expected) {
     event.waitUntil(cache.put(href, response.clone()));
     return response;
@@ -192,6 +192,9 @@ function verified(response, expected) {
     },
   });
 }
+
+/** What the build recorded of a file of this site, if it is one it hashed. @param {string} href */
+const integrityOf = (href) => MANIFEST.integrity[href.slice(scope.href.length)];
 
 /** @param {Uint8Array} bytes */
 async function sha256(bytes) {

@@ -32,7 +32,7 @@ MODEL_FILE = "model.onnx"  # the name the graph's external data refers to (its o
 async def _file_bytes(js: Any, url: str) -> Any:
     """The model file as a JavaScript Uint8Array: it never enters Python's heap (a copy there
     would stay: a WebAssembly heap never shrinks). The worker's `fetchModelBytes`
-    (web/worker.js) reads it into one buffer of the announced size, which keeps the browser's
+    (web/model_file.js) reads it into one buffer of the announced size, which keeps the browser's
     own copies out of the load's peak; elsewhere, `arrayBuffer()`."""
     try:
         fetch_bytes = getattr(js, "fetchModelBytes", None)
